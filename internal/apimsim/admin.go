@@ -1,0 +1,18 @@
+package apimsim
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// handlePolicies serves GET /api/am/admin/v0.14/throttling/policies/{level}.
+func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) {
+	level := r.PathValue("level")
+	body, ok := s.cat.policies[level]
+	if !ok {
+		writeNotFound(w, fmt.Sprintf("Throttling policy level '%s' does not exist; use one of %s", level, strings.Join(policyLevels, ", ")))
+		return
+	}
+	writeRaw(w, http.StatusOK, body)
+}
