@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Goals of issue 4 for the gateway with routing only.
+const (
+	goalRateRatio = 0.6      // at least this share of nginx's requests/s
+	goalP99Ratio  = 2.0      // p99 at most this multiple of nginx's
+	goalRSS       = 30 << 20 // peak RSS under load below this
+)
+
+// header describes the run: load, machine and tool versions.
+func header(ctx context.Context, o Options, t tools) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "load comparison: wrk -t%d -c%d -d%v --latency, %d-byte body, %v warm-up per target, all on 127.0.0.1\n",
+		o.Threads, o.Connections, o.Duration, o.Body, o.Warmup)
+	fmt.Fprintf(&b, "machine: %d CPUs, load average %s; %s; %s", runtime.NumCPU(), loadAverage(), runtime.Version(), firstLine(ctx, t.wrk, "-v"))
+	if t.nginx != "" {
+		fmt.Fprintf(&b, "; %s, worker_processes %s", firstLine(ctx, t.nginx, "-v"), o.NginxWorkers)
+	}
+	b.WriteString("\npeak RSS: VmHWM of the target process plus its children (nginx: master and workers)\n\n")
+	return b.String()
+}
+
+// loadAverage is the 1, 5 and 15 minute load average: other work on the
+// machine moves the numbers.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// firstLine is the first line a command prints (on either stream).
+func firstLine(ctx context.Context, cmd string, args ...string) string {
+	out, _ := exec.CommandContext(ctx, cmd, args...).CombinedOutput() // wrk -v exits 1
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	line = strings.TrimPrefix(line, "nginx version: ")
+	if i := strings.Index(line, " Copyright"); i > 0 {
+		line = line[:i]
+	}
+	if line == "" {
+		return cmd + " (version unknown)"
+	}
+	return line
+}
+
+// writeReport prints the table, the failures and the goals.
+func writeReport(w io.Writer, results []Result) {
+	nginx := find(results, "nginx")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "target\treq/s\tp50 ms\tp99 ms\tpeak RSS MiB\treq/s ÷ nginx\tp99 ÷ nginx\terrors\t")
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tnot measured\t\n", r.Variant.Name)
+			continue
+		}
+		rate, p99 := "-", "-"
+		if nginx != nil {
+			rate = fmt.Sprintf("%.2fx", r.Wrk.RequestsPerSec/nginx.Wrk.RequestsPerSec)
+			p99 = fmt.Sprintf("%.2fx", ratio(r.Wrk.P99(), nginx.Wrk.P99()))
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%s\t%s\t%d\t\n", r.Variant.Name, r.Wrk.RequestsPerSec,
+			ms(r.Wrk.P50()), ms(r.Wrk.P99()), float64(r.RSS)/(1<<20), rate, p99, r.Wrk.SocketErrors()+r.Wrk.Non2xx)
+	}
+	tw.Flush()
+	for _, r := range results {
+		if r.Err != nil {
+			fmt.Fprintf(w, "%s: not measured: %v\n", r.Variant.Name, r.Err)
+		}
+	}
+	for _, r := range results {
+		if !r.Variant.Goals {
+			continue
+		}
+		fmt.Fprintf(w, "\ntargets for %s (issue 4):\n", r.Variant.Name)
+		gw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, g := range evaluateGoals(r, nginx) {
+			fmt.Fprintf(gw, "  %s\t%s\t%s\n", g.Goal, g.Value, g.Verdict)
+		}
+		gw.Flush()
+	}
+}
+
+// GoalLine is one target of the issue and how a measurement met it.
+type GoalLine struct {
+	Goal, Value, Verdict string // Verdict is PASS, FAIL or n/a
+}
+
+// evaluateGoals checks r against the issue's targets; nginx may be nil.
+func evaluateGoals(r Result, nginx *Result) []GoalLine {
+	rate := GoalLine{Goal: fmt.Sprintf("req/s >= %.1fx nginx", goalRateRatio)}
+	p99 := GoalLine{Goal: fmt.Sprintf("p99 <= %.0fx nginx", goalP99Ratio)}
+	rss := GoalLine{Goal: fmt.Sprintf("peak RSS < %d MiB", goalRSS>>20)}
+	switch {
+	case r.Err != nil:
+		for _, g := range []*GoalLine{&rate, &p99, &rss} {
+			g.Value, g.Verdict = "not measured", "n/a"
+		}
+		return []GoalLine{rate, p99, rss}
+	case nginx == nil || nginx.Err != nil:
+		rate.Value, rate.Verdict = "nginx not measured", "n/a"
+		p99.Value, p99.Verdict = "nginx not measured", "n/a"
+	default:
+		x := r.Wrk.RequestsPerSec / nginx.Wrk.RequestsPerSec
+		rate.Value, rate.Verdict = fmt.Sprintf("%.2fx (%.0f vs %.0f)", x, r.Wrk.RequestsPerSec, nginx.Wrk.RequestsPerSec), verdict(x >= goalRateRatio)
+		y := ratio(r.Wrk.P99(), nginx.Wrk.P99())
+		p99.Value, p99.Verdict = fmt.Sprintf("%.2fx (%s vs %s ms)", y, ms(r.Wrk.P99()), ms(nginx.Wrk.P99())), verdict(y <= goalP99Ratio)
+	}
+	rss.Value, rss.Verdict = fmt.Sprintf("%.1f MiB", float64(r.RSS)/(1<<20)), verdict(r.RSS < goalRSS)
+	return []GoalLine{rate, p99, rss}
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// ratio is a/b; a zero b (a p99 below wrk's resolution) counts as 1 µs.
+func ratio(a, b time.Duration) float64 {
+	return float64(a) / float64(max(b, time.Microsecond))
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
+
+// find returns the measured result named name, or nil.
+func find(results []Result, name string) *Result {
+	for i := range results {
+		if results[i].Variant.Name == name && results[i].Err == nil {
+			return &results[i]
+		}
+	}
+	return nil
+}
