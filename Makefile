@@ -33,9 +33,10 @@ fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 	  done; \
 	done
 
-bench: ## Go benchmarks, then build-time and load comparison tables
+bench: ## Go benchmarks, build-time table, load comparison (needs: apt-get install wrk nginx-light)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./internal/benchmark/buildtime
+	$(GO) run ./internal/benchmark/load
 
 demo: build ## start the API Manager simulator, set up and build label "demo", run and call the gateway
 	$(GO) run ./internal/demo --mgw bin/mgw --apimsim bin/apimsim

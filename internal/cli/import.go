@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -98,7 +99,7 @@ func runImport(g *globals, o *importOptions, label string, paths []string) error
 			}
 			continue
 		}
-		out, err := apidef.Marshal(doc)
+		out, err := apidef.Encode(doc, "Imported by mgw import from "+filepath.Base(path)+"; mgw import overwrites this file.")
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: %w", path, err))
 			continue

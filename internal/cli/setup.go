@@ -33,6 +33,7 @@ type setupOptions struct {
 	apiName       string
 	apiVersion    string
 	force         bool
+	skipInvalid   bool
 	timeout       time.Duration
 }
 
@@ -76,6 +77,7 @@ terminal; it is never written anywhere.`,
 	f.StringVarP(&o.apiName, "api-name", "a", "", "pull only the API with this `name` (needs --api-version)")
 	f.StringVar(&o.apiVersion, "api-version", "", "version of the API named by --api-name")
 	f.BoolVarP(&o.force, "force", "f", false, "overwrite files of the label that were edited by hand")
+	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "leave out APIs mgw cannot use (each named in a warning) instead of failing")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout of each request to the API Manager")
 	return cmd
 }
@@ -160,14 +162,12 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	}
 	files := workspace.LabelFiles{}
 	used := map[string]bool{}
+	var invalid workspace.Problems
 	for _, a := range apis {
-		doc, err := apidef.FromPublisher(a)
+		data, err := convertAPI(a)
 		if err != nil {
-			return err
-		}
-		data, err := apidef.Marshal(doc)
-		if err != nil {
-			return fmt.Errorf("API %s %s: %w", a.Name, a.Version, err)
+			invalid = append(invalid, err)
+			continue
 		}
 		name := workspace.APIFileName(a.Name, a.Version)
 		if used[name] {
@@ -176,6 +176,17 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 		}
 		used[name] = true
 		files[workspace.APIsDir+"/"+name] = data
+	}
+	if len(invalid) > 0 {
+		if !o.skipInvalid {
+			return fmt.Errorf("%d of %d APIs cannot be used; fix them in the API Manager, or pass --skip-invalid to leave them out:\n%w", len(invalid), len(apis), invalid.Lines())
+		}
+		for _, e := range invalid {
+			ui.Warnf("skipping %v", e)
+		}
+		if len(files) == 0 {
+			return fmt.Errorf("no API of label %q can be used; nothing was written", label)
+		}
 	}
 
 	// Pull the policies.
@@ -218,6 +229,19 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	}
 	reportChanges(ui, label, len(apis), changes)
 	return nil
+}
+
+// convertAPI turns one API DTO into its workspace document.
+func convertAPI(a apim.API) ([]byte, error) {
+	doc, err := apidef.FromPublisher(a)
+	if err != nil {
+		return nil, err
+	}
+	data, err := apidef.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("API %s %s: %w", a.Name, a.Version, err)
+	}
+	return data, nil
 }
 
 // resolveConnection takes each value from its flag, its variable, mgw.yaml

@@ -26,9 +26,18 @@ type Question struct {
 	Secret bool
 }
 
-// ErrMissing is returned (wrapped) when a value is needed and there is no
+// ErrMissing is what errors.Is finds when a value is needed and there is no
 // terminal to ask on.
 var ErrMissing = errors.New("missing value")
+
+// missingError names the missing value and how to give it.
+type missingError struct{ q Question }
+
+func (e missingError) Error() string {
+	return fmt.Sprintf("%s is required: pass %s or set %s", e.q.Message, e.q.Flag, e.q.Env)
+}
+
+func (e missingError) Is(target error) bool { return target == ErrMissing }
 
 // Prompter asks questions.
 type Prompter interface {
@@ -49,7 +58,7 @@ func New(in io.Reader, out io.Writer) Prompter {
 type noTerminal struct{}
 
 func (noTerminal) Ask(q Question) (string, error) {
-	return "", fmt.Errorf("%w: %s is required: pass %s or set %s", ErrMissing, q.Message, q.Flag, q.Env)
+	return "", missingError{q}
 }
 
 type surveyPrompter struct {

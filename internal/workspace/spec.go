@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -15,15 +16,20 @@ import (
 type Problems []error
 
 func (p Problems) Error() string {
-	lines := make([]string, len(p))
-	for i, e := range p {
-		lines[i] = "  " + e.Error()
-	}
 	noun := "problems"
 	if len(p) == 1 {
 		noun = "problem"
 	}
-	return fmt.Sprintf("the workspace has %d %s:\n%s", len(p), noun, strings.Join(lines, "\n"))
+	return fmt.Sprintf("the workspace has %d %s:\n%v", len(p), noun, p.Lines())
+}
+
+// Lines is the problems, one per line, without the heading.
+func (p Problems) Lines() error {
+	lines := make([]string, len(p))
+	for i, e := range p {
+		lines[i] = "  " + e.Error()
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 // LoadSpec reads and validates one label into the gateway model. Every API
