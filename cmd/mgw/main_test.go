@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -89,12 +90,25 @@ func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Fatalf("%s did not appear within 30s", args[0])
 }
 
-// envfile VAR FILE: set VAR to the content of FILE.
+// envfile VAR FILE [KEY]: set VAR to the content of FILE, or to the string
+// value of KEY in the JSON object FILE holds.
 func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 2 || neg {
-		ts.Fatalf("usage: envfile VAR FILE")
+	if (len(args) != 2 && len(args) != 3) || neg {
+		ts.Fatalf("usage: envfile VAR FILE [KEY]")
 	}
-	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile(args[1])))
+	content := strings.TrimSpace(ts.ReadFile(args[1]))
+	if len(args) == 3 {
+		var m map[string]string
+		if err := json.Unmarshal([]byte(content), &m); err != nil {
+			ts.Fatalf("envfile: %s: %v", args[1], err)
+		}
+		v, ok := m[args[2]]
+		if !ok {
+			ts.Fatalf("envfile: %s has no key %q", args[1], args[2])
+		}
+		content = v
+	}
+	ts.Setenv(args[0], content)
 }
 
 // http [-H 'Name: value']... [-d body] [--cacert PEM] [--retry] METHOD URL
