@@ -151,3 +151,26 @@ func hasLabel(labels []apim.Label, name string) bool {
 	}
 	return false
 }
+
+func TestBackendRewrite(t *testing.T) {
+	srv, err := New(Options{Backend: "http://127.0.0.1:4242/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range srv.cat.apis {
+		for _, old := range DemoBackends {
+			if strings.Contains(e.api.EndpointConfig, old) || strings.Contains(string(e.raw), old) {
+				t.Fatalf("API %s still points at %s", e.api.Name, old)
+			}
+		}
+	}
+	found := false
+	for _, e := range srv.cat.apis {
+		if e.api.Name == "PizzaShackAPI" {
+			found = strings.Contains(e.api.EndpointConfig, "http://127.0.0.1:4242/pizzashack") && strings.Contains(string(e.raw), "http://127.0.0.1:4242/pizzashack")
+		}
+	}
+	if !found {
+		t.Fatal("PizzaShackAPI's endpoint was not rewritten to the given backend")
+	}
+}

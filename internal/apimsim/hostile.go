@@ -56,7 +56,7 @@ func hostileAPIs() []apim.API {
 		}),
 		httpEndpoint("http://127.0.0.1:8280/hostile/quotes?q=%22x%22&t=%60y%60&b=%7B%7B.%7D%7D", "http://127.0.0.1:8280/hostile/quotes/sandbox"))
 	quotes.Tiers = []string{hostileSubPolicy, "Unlimited"}
-	quotes.AuthorizationHeader = "X-Auth\"`{{"
+	quotes.AuthorizationHeader = "X-Hostile-Auth"
 	apis = append(apis, quotes)
 
 	// VALID: Go keywords and predeclared names everywhere an identifier could

@@ -38,6 +38,9 @@ type Options struct {
 	// "{{", "*/", non-ASCII, a newline) to every Admin policy list; the
 	// "hostile" label's APIs refer to them.
 	HostilePolicies bool
+	// Backend, if set, replaces the fixtures' demo backends
+	// (http://127.0.0.1:8280 and :8281) in every endpointConfig.
+	Backend string
 	// Log receives one line per request (never secrets); nil discards.
 	Log io.Writer
 	// Now is the clock used for token expiry; nil means time.Now.

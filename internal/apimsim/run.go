@@ -30,6 +30,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tokenTTL := fl.Duration("token-ttl", DefaultTokenTTL, "lifetime of issued access tokens")
 	plain := fl.Bool("http", false, "serve plain HTTP instead of HTTPS (debugging)")
 	hostile := fl.Bool("hostile-policies", false, "add policies with hostile names to the Admin policy lists")
+	backend := fl.String("backend", "", "replace the fixtures' demo backends (http://127.0.0.1:8280 and :8281) with this base `URL`")
 	fl.Usage = func() {
 		fmt.Fprintf(fl.Output(), "Usage: apimsim [flags]\n\nA WSO2 API Manager 2.6 simulator for mgw setup (see go doc ./internal/apimsim).\n\nFlags:\n")
 		fl.PrintDefaults()
@@ -49,7 +50,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opts := Options{Addr: *addr, CertOut: *certOut, AnalyticsDir: *analyticsDir, TokenTTL: *tokenTTL,
-		PlainHTTP: *plain, HostilePolicies: *hostile, Log: stderr}
+		PlainHTTP: *plain, HostilePolicies: *hostile, Backend: *backend, Log: stderr}
 	if *fixtures != "" {
 		if st, err := os.Stat(*fixtures); err != nil || !st.IsDir() {
 			fmt.Fprintf(stderr, "apimsim: --fixtures %s is not a folder; give a folder with apis/, policies/ and users.json\n", *fixtures)

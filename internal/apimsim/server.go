@@ -44,6 +44,9 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load fixtures: %w", err)
 	}
+	if opts.Backend != "" {
+		cat.rewriteBackends(opts.Backend)
+	}
 	s := &Server{
 		opts:    opts,
 		cat:     cat,

@@ -190,19 +190,7 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	}
 
 	// Pull the policies.
-	levels := map[string][]apim.ThrottlePolicy{}
-	for _, level := range []string{"application", "subscription", "advanced"} {
-		ps, err := client.Policies(ctx, level)
-		if err != nil {
-			return err
-		}
-		levels[level] = ps
-	}
-	pf, err := policy.FromAdmin(levels["application"], levels["subscription"], levels["advanced"])
-	if err != nil {
-		return err
-	}
-	pdata, err := policy.Marshal(pf)
+	pdata, err := pullPolicies(ctx, client, o.skipInvalid, ui)
 	if err != nil {
 		return err
 	}
@@ -227,8 +215,44 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	if err := ws.SaveCredentials(creds, conn.password); err != nil {
 		ui.Warnf("could not cache the access token: %v", err)
 	}
-	reportChanges(ui, label, len(apis), changes)
+	reportChanges(ui, label, len(files.APIFiles()), changes)
 	return nil
+}
+
+// pullPolicies fetches the three policy levels and renders policies.yaml.
+// With skipInvalid, policies mgw cannot use are left out with a warning.
+func pullPolicies(ctx context.Context, client *apim.Client, skipInvalid bool, ui *printer) ([]byte, error) {
+	levels := []string{apim.LevelApplication, apim.LevelSubscription, apim.LevelAdvanced}
+	lists := make([][]apim.ThrottlePolicy, len(levels))
+	for i, level := range levels {
+		ps, err := client.Policies(ctx, level)
+		if err != nil {
+			return nil, err
+		}
+		lists[i] = ps
+	}
+	pf, err := policy.FromAdmin(lists[0], lists[1], lists[2])
+	if err != nil && skipInvalid {
+		// Keep each policy that converts on its own.
+		for i := range lists {
+			var kept []apim.ThrottlePolicy
+			for _, p := range lists[i] {
+				one := make([][]apim.ThrottlePolicy, len(levels))
+				one[i] = []apim.ThrottlePolicy{p}
+				if _, perr := policy.FromAdmin(one[0], one[1], one[2]); perr != nil {
+					ui.Warnf("skipping %s policy %q: %v", levels[i], p.PolicyName, perr)
+					continue
+				}
+				kept = append(kept, p)
+			}
+			lists[i] = kept
+		}
+		pf, err = policy.FromAdmin(lists[0], lists[1], lists[2])
+	}
+	if err != nil {
+		return nil, fmt.Errorf("throttling policies from the API Manager: %w", err)
+	}
+	return policy.Marshal(pf)
 }
 
 // convertAPI turns one API DTO into its workspace document.
