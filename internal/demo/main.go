@@ -1,0 +1,270 @@
+// Command demo is what `make demo` runs: it starts the API Manager
+// simulator and a local backend, runs mgw setup and mgw build for label
+// "demo", starts the gateway and calls it, printing each step.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mgwio/mgw/internal/testbackend"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	mgw := flag.String("mgw", "bin/mgw", "the mgw binary")
+	sim := flag.String("apimsim", "bin/apimsim", "the apimsim binary")
+	dir := flag.String("dir", "", "workspace folder (default: a new temporary folder, kept)")
+	flag.Parse()
+	mgwPath, err := filepath.Abs(*mgw)
+	if err != nil {
+		return err
+	}
+	ws := *dir
+	if ws == "" {
+		if ws, err = os.MkdirTemp("", "mgw-demo-"); err != nil {
+			return err
+		}
+	}
+	runDir, err := os.MkdirTemp("", "mgw-demo-run-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(runDir)
+
+	step("Start a local backend and the API Manager simulator")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	backend := &http.Server{Handler: testbackend.Handler("demo-backend"), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = backend.Serve(ln) }()
+	defer backend.Close()
+	backendURL := "http://" + ln.Addr().String()
+	fmt.Println("backend:  ", backendURL)
+
+	simCmd := exec.CommandContext(ctx, *sim, "--addr", "127.0.0.1:0", "--backend", backendURL,
+		"--ready-file", filepath.Join(runDir, "sim.url"), "--cert-out", filepath.Join(runDir, "apim.pem"))
+	simCmd.Stderr = io.Discard
+	if err := simCmd.Start(); err != nil {
+		return fmt.Errorf("start the simulator (run make build first): %w", err)
+	}
+	defer stopProcess(simCmd)
+	simURL, err := waitFile(ctx, filepath.Join(runDir, "sim.url"))
+	if err != nil {
+		return fmt.Errorf("simulator: %w", err)
+	}
+	fmt.Println("simulator:", simURL, "(user admin, password admin; certificate", filepath.Join(runDir, "apim.pem")+")")
+
+	step("mgw setup demo")
+	env := append(os.Environ(), "MGW_PASSWORD=admin")
+	if err := show(ctx, env, mgwPath, "setup", "demo", "-C", ws, "-s", simURL, "-u", "admin", "--ca-file", filepath.Join(runDir, "apim.pem")); err != nil {
+		return err
+	}
+
+	step("The workspace: " + ws)
+	if err := tree(ws); err != nil {
+		return err
+	}
+
+	step("mgw build")
+	if err := show(ctx, env, mgwPath, "build", "-C", ws); err != nil {
+		return err
+	}
+
+	step("Run dist/demo with deploy-time settings")
+	ready := filepath.Join(runDir, "gateway.json")
+	gwEnv := append(os.Environ(),
+		"MGW_HTTP_PORT=0", "MGW_READY_FILE="+ready,
+		"MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=demo-secret",
+		"MGW_API_INVENTORYAPI_2_0_0_SANDBOX_PASSWORD=demo-secret",
+	)
+	fmt.Println("MGW_HTTP_PORT=0 MGW_READY_FILE=... MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=*** ./dist/demo")
+	gw := exec.CommandContext(ctx, filepath.Join(ws, "dist", "demo"))
+	gw.Env = gwEnv
+	logs := &strings.Builder{}
+	gw.Stderr = logs
+	start := time.Now()
+	if err := gw.Start(); err != nil {
+		return err
+	}
+	defer stopProcess(gw)
+	readyJSON, err := waitFile(ctx, ready)
+	if err != nil {
+		return fmt.Errorf("gateway did not start: %w\n%s", err, logs)
+	}
+	var addrs map[string]string
+	if err := json.Unmarshal([]byte(readyJSON), &addrs); err != nil {
+		return err
+	}
+	base := "http://" + addrs["http"]
+	fmt.Printf("listening on %s after %v\n", base, time.Since(start).Round(time.Millisecond))
+
+	step("Call the gateway")
+	for _, c := range []struct{ method, path, note string }{
+		{"GET", "/health", "liveness"},
+		{"GET", "/pizzashack/1.0.0/menu", "PizzaShackAPI: context and version stripped as a prefix"},
+		{"GET", "/inventory/items/42?fields=qty", "InventoryAPI 2.0.0 is the default version: plain context works"},
+		{"GET", "/petstore/1.0.5/pet/7", "PetstoreAPI: load-balanced endpoints"},
+		{"GET", "/pizzashack/1.0.0/no-such-resource", "no matching resource: WSO2 fault 900906"},
+		{"DELETE", "/pizzashack/1.0.0/menu", "resource without that method: 405 with Allow"},
+	} {
+		if err := call(base, c.method, c.path, c.note); err != nil {
+			return err
+		}
+	}
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		return err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println("\n/metrics (requests):")
+	for _, line := range strings.Split(string(body), "\n") {
+		if strings.HasPrefix(line, "mgw_requests_total{") {
+			fmt.Println("  " + line)
+		}
+	}
+
+	step("Stop the gateway (SIGTERM: drain, then exit 0)")
+	_ = gw.Process.Signal(syscall.SIGTERM)
+	err = gw.Wait()
+	fmt.Printf("exit: %v\n", exitText(err))
+	fmt.Println("\nAccess log lines:")
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "msg=access") {
+			fmt.Println("  " + line)
+		}
+	}
+	fmt.Printf("\nThe workspace is kept in %s: try 'mgw -C %s setup demo' again, or edit and rebuild.\n", ws, ws)
+	return nil
+}
+
+func step(title string) { fmt.Printf("\n=== %s\n", title) }
+
+// show runs a command, printing its command line and output.
+func show(ctx context.Context, env []string, name string, args ...string) error {
+	fmt.Println("$ mgw " + strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stdout
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("mgw %s: %w", args[0], err)
+	}
+	return nil
+}
+
+func call(base, method, path, note string) error {
+	req, err := http.NewRequest(method, base+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Printf("\n%s %s   # %s\n-> %s", method, path, note, resp.Status)
+	if a := resp.Header.Get("Allow"); a != "" {
+		fmt.Printf("  Allow: %s", a)
+	}
+	fmt.Println()
+	var echo testbackend.Echo
+	if json.Unmarshal(body, &echo) == nil && echo.Backend != "" {
+		target := echo.Path
+		if echo.Query != "" {
+			target += "?" + echo.Query
+		}
+		fmt.Printf("   backend saw: %s %s (X-Forwarded-For %s, X-Request-ID %s)\n", echo.Method, target,
+			strings.Join(echo.Headers["X-Forwarded-For"], ","), strings.Join(echo.Headers["X-Request-Id"], ","))
+		return nil
+	}
+	fmt.Printf("   %s\n", strings.TrimSpace(string(body)))
+	return nil
+}
+
+func tree(root string) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if d.IsDir() {
+			if d.Name() == ".mgw" {
+				fmt.Println("  .mgw/  (private: encrypted credential cache, state)")
+				return fs.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("  %-60s %7d bytes\n", rel, info.Size())
+		return nil
+	})
+}
+
+func waitFile(ctx context.Context, path string) (string, error) {
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+			return strings.TrimSpace(string(b)), nil
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return "", errors.New(path + " did not appear within 30s")
+}
+
+func stopProcess(cmd *exec.Cmd) {
+	if cmd.Process == nil || cmd.ProcessState != nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = cmd.Process.Kill()
+	}
+}
+
+func exitText(err error) string {
+	if err == nil {
+		return "0"
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return fmt.Sprint(ee.ExitCode())
+	}
+	return err.Error()
+}
