@@ -1,0 +1,206 @@
+package gateway
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// endpointGroup is a resolved Endpoint: its targets, how to pick among
+// them and the transport (connection pool) that reaches them.
+type endpointGroup struct {
+	kind      string
+	targets   []target
+	next      atomic.Uint64 // round-robin counter for load_balance
+	auth      []string      // Authorization header value, nil for none
+	transport *http.Transport
+}
+
+// target is one backend base URL, split for cheap per-request joining.
+type target struct {
+	scheme string
+	host   string
+	path   string // without a trailing "/"
+	query  string
+	url    string // for logs: without the query, which may hold a key
+}
+
+// transportKey identifies transports that can share a connection pool.
+type transportKey struct {
+	connect, response time.Duration
+}
+
+// transports creates one http.Transport per distinct pair of timeouts so
+// that endpoints with equal settings share keep-alive connections.
+type transports struct {
+	cfg   BackendConfig
+	tls   *tls.Config
+	byKey map[transportKey]*http.Transport
+}
+
+func newTransports(cfg BackendConfig) (*transports, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.CAFile != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("backend.ca_file: cannot read %s: %s", cfg.CAFile, pathErr(err))
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("backend.ca_file: %s holds no PEM certificate", cfg.CAFile)
+		}
+		tc.RootCAs = pool
+	}
+	return &transports{cfg: cfg, tls: tc, byKey: map[transportKey]*http.Transport{}}, nil
+}
+
+func (ts *transports) get(connect, response time.Duration) *http.Transport {
+	k := transportKey{connect, response}
+	if t, ok := ts.byKey[k]; ok {
+		return t
+	}
+	d := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
+	t := &http.Transport{
+		DialContext:           d.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConnsPerHost:   ts.cfg.MaxIdleConnsPerHost,
+		IdleConnTimeout:       ts.cfg.IdleConnTimeout,
+		TLSHandshakeTimeout:   connect,
+		ExpectContinueTimeout: time.Second,
+		ResponseHeaderTimeout: response,
+		TLSClientConfig:       ts.tls.Clone(),
+		// Bodies pass through byte for byte: never ask for or undo gzip.
+		DisableCompression:     true,
+		MaxResponseHeaderBytes: 1 << 20,
+		ReadBufferSize:         16 << 10,
+		WriteBufferSize:        16 << 10,
+	}
+	ts.byKey[k] = t
+	return t
+}
+
+func (ts *transports) closeIdle() {
+	for _, t := range ts.byKey {
+		t.CloseIdleConnections()
+	}
+}
+
+// endpointSource names an endpoint in error messages and the variables
+// that configure it.
+type endpointSource struct {
+	api  *API
+	env  string // "production" or "sandbox"
+	what string // "production endpoint" or "resource GET /x production endpoint"
+}
+
+// resolveEndpoint merges a compiled-in endpoint with its deploy-time
+// override. Either may be nil; both nil gives a nil group.
+func resolveEndpoint(ep *Endpoint, ov *EndpointOverride, cfg *Config, ts *transports, src endpointSource) (*endpointGroup, error) {
+	if ep == nil && (ov == nil || len(ov.URLs) == 0) {
+		return nil, nil
+	}
+	var kind, username string
+	var urls []string
+	var timeout time.Duration
+	connect := cfg.Backend.ConnectTimeout
+	if ep != nil {
+		kind, urls, username = ep.Type, ep.URLs, ep.BasicAuthUsername
+		if ep.TimeoutMillis > 0 {
+			timeout = time.Duration(ep.TimeoutMillis) * time.Millisecond
+		}
+	}
+	var password Secret
+	if ov != nil {
+		if ov.Type != "" {
+			kind = ov.Type
+		}
+		if len(ov.URLs) > 0 {
+			urls = ov.URLs
+		}
+		if ov.Timeout > 0 {
+			timeout = ov.Timeout
+		}
+		if ov.ConnectTimeout > 0 {
+			connect = ov.ConnectTimeout
+		}
+		if ov.Username != "" {
+			username = ov.Username
+		}
+		password = ov.Password
+	}
+	if timeout == 0 {
+		timeout = cfg.Backend.ResponseTimeout
+	}
+	label := fmt.Sprintf("API %s/%s: %s", src.api.Name, src.api.Version, src.what)
+	if kind == "" {
+		kind = EndpointHTTP
+	}
+	if err := checkEndpoint(kind, urls); err != nil {
+		return nil, fmt.Errorf("%s%v", label, err)
+	}
+	g := &endpointGroup{kind: kind, transport: ts.get(connect, timeout)}
+	for _, raw := range urls {
+		u, _ := url.Parse(raw)
+		g.targets = append(g.targets, target{
+			scheme: u.Scheme,
+			host:   u.Host,
+			path:   strings.TrimSuffix(u.EscapedPath(), "/"),
+			query:  u.RawQuery,
+			url:    u.Scheme + "://" + u.Host + u.EscapedPath(),
+		})
+	}
+	envVar := fmt.Sprintf("MGW_API_%s_%s_PASSWORD", EnvName(src.api), strings.ToUpper(src.env))
+	switch {
+	case username != "" && password == "":
+		return nil, fmt.Errorf("%s uses backend basic auth as %q but has no password: set %s or apis.%q.%s.password_file",
+			label, username, envVar, src.api.Name+"/"+src.api.Version, src.env)
+	case username == "" && password != "":
+		return nil, fmt.Errorf("%s has a backend password but no username: set apis.%q.%s.username", label, src.api.Name+"/"+src.api.Version, src.env)
+	case username != "":
+		if strings.Contains(username, ":") {
+			return nil, fmt.Errorf("%s: basic-auth username %q must not contain \":\"", label, username)
+		}
+		cred := base64.StdEncoding.EncodeToString([]byte(username + ":" + password.Reveal()))
+		g.auth = []string{"Basic " + cred}
+	}
+	return g, nil
+}
+
+// checkEndpoint checks an endpoint's kind and URLs; errors start with
+// ": " or " " to follow the endpoint's name.
+func checkEndpoint(kind string, urls []string) error {
+	if !validEndpointType(kind) {
+		return fmt.Errorf(": type %q is not http, load_balance or failover", kind)
+	}
+	if len(urls) == 0 {
+		return fmt.Errorf(" has no URLs")
+	}
+	if kind == EndpointHTTP && len(urls) > 1 {
+		return fmt.Errorf(": type http takes one URL, not %d; use load_balance or failover", len(urls))
+	}
+	for i, raw := range urls {
+		if err := checkBackendURL(raw); err != nil {
+			return fmt.Errorf(": URL %d: %v", i+1, err)
+		}
+	}
+	return nil
+}
+
+// first returns the index of the first target to try.
+func (g *endpointGroup) first() int {
+	if g.kind == EndpointLoadBalance && len(g.targets) > 1 {
+		return int((g.next.Add(1) - 1) % uint64(len(g.targets)))
+	}
+	return 0
+}
