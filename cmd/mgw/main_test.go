@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -55,6 +56,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
 			env.Setenv("HOME", env.WorkDir)
 			env.Setenv("NO_COLOR", "1")
+			// MGW 3.x sample definitions (copied from the reference data).
+			mgw3, err := filepath.Abs("../../testdata/mgw3")
+			if err != nil {
+				return err
+			}
+			env.Setenv("MGW3", mgw3)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -88,7 +88,7 @@ func SpecFromFiles(label string, files LabelFiles, mgwVersion string) (*gateway.
 			continue
 		}
 		where[key] = file
-		problems = append(problems, checkPolicies(file, &api, pols)...)
+		problems = append(problems, checkPolicies(file, rel(PoliciesFile), &api, pols)...)
 		spec.APIs = append(spec.APIs, api)
 	}
 	problems = append(problems, checkBasePaths(spec.APIs, where)...)
@@ -106,13 +106,13 @@ func SpecFromFiles(label string, files LabelFiles, mgwVersion string) (*gateway.
 
 // checkPolicies reports API- and resource-level tiers missing from the
 // label's advanced policies (the original failed at run time with 900809).
-func checkPolicies(path string, api *gateway.API, pols policy.File) Problems {
+func checkPolicies(path, policiesPath string, api *gateway.API, pols policy.File) Problems {
 	var out Problems
 	check := func(where, tier string) {
 		if tier == "" || strings.EqualFold(tier, "Unlimited") || pols.Has("advanced", tier) {
 			return
 		}
-		out = append(out, fmt.Errorf("%s: %s: throttling policy %q is not in %s (advanced policies); add it there or run 'mgw setup' again", path, where, tier, PoliciesFile))
+		out = append(out, fmt.Errorf("%s: %s: throttling policy %q is not among the advanced policies of %s; add it there, or use a policy that is", path, where, tier, policiesPath))
 	}
 	check("x-wso2-throttling-tier", api.ThrottlingTier)
 	for _, r := range api.Resources {
