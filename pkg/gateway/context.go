@@ -41,6 +41,44 @@ type RequestInfo struct {
 	BackendPath string
 	// Start is when the gateway received the request.
 	Start time.Time
+	// Auth is what security learned about the caller; zero for
+	// unauthenticated resources. Security sets it, throttling and
+	// analytics read it.
+	Auth AuthContext
+	// Throttled reports that a throttling policy was exceeded; with
+	// ThrottledOut set the request was let through anyway
+	// (stopOnQuotaReach false) and analytics marks it.
+	Throttled    bool
+	ThrottledOut bool
+	// ThrottleReason names the exceeded level for analytics, e.g.
+	// "SUBSCRIPTION_LIMIT_EXCEEDED" or "APPLICATION_LIMIT_EXCEEDED".
+	ThrottleReason string
+}
+
+// AuthContext describes the authenticated caller of a request, as the
+// original gateway's AuthenticationContext did.
+type AuthContext struct {
+	// Authenticated is true once credentials were verified.
+	Authenticated bool
+	// Scheme is how: "jwt", "oauth2" (opaque token), "basic" or "apikey".
+	Scheme string
+	// Username is the end user (JWT sub, KM endUserName, basic user).
+	Username string
+	// ConsumerKey is the OAuth client id of the application.
+	ConsumerKey string
+	// Application of the caller.
+	ApplicationID    string
+	ApplicationName  string
+	ApplicationOwner string
+	ApplicationTier  string
+	// SubscriptionTier is the subscription policy of the application to
+	// this API ("Unauthenticated" when there is none).
+	SubscriptionTier string
+	// SubscriberTenantDomain and APIPublisher come from the subscription.
+	SubscriberTenantDomain string
+	APIPublisher           string
+	// Scopes granted by the token.
+	Scopes []string
 }
 
 type exchangeKey struct{}

@@ -31,10 +31,12 @@ type Gateway struct {
 	protoHTTPS []string
 	buffers    sync.Pool
 
-	mu      sync.Mutex
-	mws     []Middleware
-	chain   http.Handler // nil when there is no middleware
-	started bool
+	mu         sync.Mutex
+	background []func(ctx context.Context)
+	shutdown   []func(ctx context.Context) error
+	mws        []Middleware
+	chain      http.Handler // nil when there is no middleware
+	started    bool
 
 	ready atomic.Bool
 }
@@ -83,9 +85,12 @@ func New(spec *Spec, cfg Config, logger *slog.Logger) (*Gateway, error) {
 		}
 		g.serverTLS = tc
 	}
+	builtin, bp := g.builtinMiddleware()
+	problems = append(problems, bp...)
 	if len(problems) > 0 {
 		return nil, &ConfigError{Problems: problems}
 	}
+	g.mws = builtin
 	g.metrics = newMetrics(spec, rt)
 	return g, nil
 }

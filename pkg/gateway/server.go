@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -105,6 +106,15 @@ func (g *Gateway) Serve(ctx context.Context, ls Listeners) error {
 	if len(servers) == 0 {
 		return errors.New("no listener to serve")
 	}
+	g.mu.Lock()
+	background, shutdownTasks := g.background, g.shutdown
+	g.mu.Unlock()
+	bgCtx, stopBackground := context.WithCancel(context.Background())
+	var bg sync.WaitGroup
+	for _, task := range background {
+		bg.Add(1)
+		go func() { defer bg.Done(); task(bgCtx) }()
+	}
 	g.log.Info("gateway started", "label", g.spec.Label, "apis", len(g.spec.APIs), "listeners", ls.Addrs())
 	g.SetReady(true)
 
@@ -135,6 +145,13 @@ func (g *Gateway) Serve(ctx context.Context, ls Listeners) error {
 	if expired {
 		for _, s := range servers {
 			s.Close()
+		}
+	}
+	stopBackground()
+	bg.Wait()
+	for _, task := range shutdownTasks {
+		if err := task(graceCtx); err != nil {
+			g.log.Error("shutdown task failed", "error", err)
 		}
 	}
 	g.transports.closeIdle()

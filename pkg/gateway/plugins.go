@@ -1,0 +1,43 @@
+package gateway
+
+import "context"
+
+// builtinMiddleware returns the gateway's own middleware in the order it
+// runs, outermost first: analytics sees every routed request and its
+// outcome, security authenticates and sets RequestInfo.Auth and KeyType,
+// throttling counts what security let through. Each feature adds itself
+// here from its own file; problems are configuration errors.
+func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
+	add := func(mw Middleware, err error) {
+		if err != nil {
+			problems = append(problems, err.Error())
+			return
+		}
+		if mw != nil {
+			mws = append(mws, mw)
+		}
+	}
+	_ = add
+	// analytics: add(g.newAnalytics())
+	// security: add(g.newSecurity())
+	// throttling: add(g.newThrottling())
+	return mws, problems
+}
+
+// OnServe registers a task that runs while the gateway serves (JWKS
+// refresh, analytics upload, Redis health checks): it starts when Serve
+// starts and its context is cancelled when shutdown begins.
+func (g *Gateway) OnServe(task func(ctx context.Context)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.background = append(g.background, task)
+}
+
+// OnShutdown registers a task that runs after in-flight requests finished
+// (or the grace period expired), with what is left of the grace period:
+// flush queues, rotate and upload files.
+func (g *Gateway) OnShutdown(task func(ctx context.Context) error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.shutdown = append(g.shutdown, task)
+}
