@@ -98,6 +98,17 @@ func SpecFromFiles(label string, files LabelFiles, mgwVersion string) (*gateway.
 		}
 		return spec.APIs[i].Version < spec.APIs[j].Version
 	})
+	if len(problems) == 0 {
+		// What the runtime would refuse at start is a build error too.
+		var se *gateway.SpecError
+		if err := spec.Validate(); errors.As(err, &se) {
+			for _, p := range se.Problems {
+				problems = append(problems, fmt.Errorf("labels/%s: %s", label, p))
+			}
+		} else if err != nil {
+			problems = append(problems, fmt.Errorf("labels/%s: %w", label, err))
+		}
+	}
 	if len(problems) > 0 {
 		return nil, problems
 	}
