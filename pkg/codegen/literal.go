@@ -3,6 +3,7 @@ package codegen
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -88,14 +89,9 @@ func writeLiteral(b *strings.Builder, v reflect.Value, depth int, typed bool) er
 			b.WriteString("nil")
 			return nil
 		}
-		if typed {
-			name, err := typeName(v.Type())
-			if err != nil {
-				return err
-			}
-			b.WriteString(name)
+		if err := writeOpen(b, v, typed); err != nil {
+			return err
 		}
-		b.WriteString("{\n")
 		for i := range v.Len() {
 			indent(b, depth+1)
 			if err := writeLiteral(b, v.Index(i), depth+1, false); err != nil {
@@ -110,14 +106,9 @@ func writeLiteral(b *strings.Builder, v reflect.Value, depth int, typed bool) er
 			b.WriteString("nil")
 			return nil
 		}
-		if typed {
-			name, err := typeName(v.Type())
-			if err != nil {
-				return err
-			}
-			b.WriteString(name)
+		if err := writeOpen(b, v, typed); err != nil {
+			return err
 		}
-		b.WriteString("{\n")
 		keys := v.MapKeys()
 		if v.Type().Key().Kind() != reflect.String {
 			return fmt.Errorf("codegen: cannot render map with %s keys", v.Type().Key())
@@ -135,14 +126,9 @@ func writeLiteral(b *strings.Builder, v reflect.Value, depth int, typed bool) er
 		indent(b, depth)
 		b.WriteByte('}')
 	case reflect.Struct:
-		if typed {
-			name, err := typeName(v.Type())
-			if err != nil {
-				return err
-			}
-			b.WriteString(name)
+		if err := writeOpen(b, v, typed); err != nil {
+			return err
 		}
-		b.WriteString("{\n")
 		t := v.Type()
 		for i := range t.NumField() {
 			f := t.Field(i)
@@ -169,10 +155,19 @@ func writeLiteral(b *strings.Builder, v reflect.Value, depth int, typed bool) er
 	return nil
 }
 
-func sortValues(keys []reflect.Value) {
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j].String() < keys[j-1].String(); j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
+// writeOpen starts a composite literal: its type (when typed) and "{".
+func writeOpen(b *strings.Builder, v reflect.Value, typed bool) error {
+	if typed {
+		name, err := typeName(v.Type())
+		if err != nil {
+			return err
 		}
+		b.WriteString(name)
 	}
+	b.WriteString("{\n")
+	return nil
+}
+
+func sortValues(keys []reflect.Value) {
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 }
