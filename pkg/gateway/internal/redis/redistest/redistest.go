@@ -1,0 +1,140 @@
+// Package redistest runs a throwaway redis-server on 127.0.0.1 for tests.
+package redistest
+
+import (
+	"bufio"
+	"crypto/tls"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Server is a redis-server process started for one test.
+type Server struct {
+	t        testing.TB
+	Port     int
+	Password string
+	// TLS, when set by StartTLS, is the client configuration that trusts
+	// the server's certificate.
+	TLS      *tls.Config
+	certFile string
+	keyFile  string
+	cmd      *exec.Cmd
+}
+
+// Start launches redis-server on a free port (with requirepass when
+// password is not empty) and stops it when the test ends. Without
+// redis-server on PATH the test is skipped, unless CI is set: then it
+// fails.
+func Start(t testing.TB, password string) *Server {
+	t.Helper()
+	return start(t, password, "", "", nil)
+}
+
+// StartTLS is Start with TLS only, serving certFile and keyFile (PEM);
+// clientTLS is what a client needs to trust them.
+func StartTLS(t testing.TB, password, certFile, keyFile string, clientTLS *tls.Config) *Server {
+	t.Helper()
+	return start(t, password, certFile, keyFile, clientTLS)
+}
+
+func start(t testing.TB, password, certFile, keyFile string, clientTLS *tls.Config) *Server {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("redis-server is not on PATH; CI must install it (apt-get install -y redis-server)")
+		}
+		t.Skip("redis-server is not on PATH; install it (apt-get install -y redis-server) to run the Redis tests")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	s := &Server{t: t, Port: port, Password: password, TLS: clientTLS, certFile: certFile, keyFile: keyFile}
+	s.Restart()
+	t.Cleanup(s.Stop)
+	return s
+}
+
+// Addr is the server's host:port.
+func (s *Server) Addr() string { return "127.0.0.1:" + strconv.Itoa(s.Port) }
+
+// URL is the redis:// URL of the server, with its password.
+func (s *Server) URL() string {
+	scheme := "redis://"
+	if s.TLS != nil {
+		scheme = "rediss://"
+	}
+	if s.Password != "" {
+		return scheme + ":" + s.Password + "@" + s.Addr()
+	}
+	return scheme + s.Addr()
+}
+
+// Stop kills the server and waits for it to exit. It may be called
+// more than once.
+func (s *Server) Stop() {
+	if s.cmd == nil {
+		return
+	}
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+	s.cmd = nil
+}
+
+// Restart starts the server again on the same port (empty: it keeps no
+// data) and waits until it answers.
+func (s *Server) Restart() {
+	s.t.Helper()
+	args := []string{"--port", strconv.Itoa(s.Port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"}
+	if s.TLS != nil {
+		args = []string{"--port", "0", "--tls-port", strconv.Itoa(s.Port), "--tls-cert-file", s.certFile, "--tls-key-file", s.keyFile,
+			"--tls-auth-clients", "no", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"}
+	}
+	if s.Password != "" {
+		args = append(args, "--requirepass", s.Password)
+	}
+	cmd := exec.Command("redis-server", args...)
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("starting redis-server: %v", err)
+	}
+	s.cmd = cmd
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if s.answers() {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.Stop()
+			s.t.Fatalf("redis-server on port %d did not answer within 10s", s.Port)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (s *Server) answers() bool {
+	var c net.Conn
+	var err error
+	d := &net.Dialer{Timeout: 200 * time.Millisecond}
+	if s.TLS != nil {
+		c, err = tls.DialWithDialer(d, "tcp", s.Addr(), s.TLS)
+	} else {
+		c, err = d.Dial("tcp", s.Addr())
+	}
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(time.Second))
+	if _, err := c.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	return err == nil && (strings.HasPrefix(line, "+PONG") || strings.HasPrefix(line, "-NOAUTH"))
+}
