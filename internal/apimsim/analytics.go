@@ -32,8 +32,29 @@ type Upload struct {
 
 // uploadStore keeps received uploads.
 type uploadStore struct {
-	mu      sync.Mutex
-	uploads []Upload
+	mu       sync.Mutex
+	uploads  []Upload
+	failNext int // uploads still to refuse (FailUploads)
+}
+
+// takeFailure reports whether this upload is to be refused.
+func (u *uploadStore) takeFailure() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.failNext > 0 {
+		u.failNext--
+		return true
+	}
+	return false
+}
+
+// FailUploads makes the analytics endpoint answer the next n uploads with
+// 503 Service Unavailable (before authenticating or reading them), to test
+// an uploader's retries.
+func (s *Server) FailUploads(n int) {
+	s.uploads.mu.Lock()
+	defer s.uploads.mu.Unlock()
+	s.uploads.failNext = n
 }
 
 func (u *uploadStore) add(up Upload) {
@@ -56,6 +77,10 @@ func (s *Server) Uploads() []Upload {
 // handleUpload serves POST /analytics/v1.0/usage/upload-file, the receiver
 // the gateway's usage-data uploader posts rotated zip files to.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	if s.uploads.takeFailure() {
+		http.Error(w, "the analytics server is unavailable (simulated by FailUploads)", http.StatusServiceUnavailable)
+		return
+	}
 	if _, ok := s.authenticateUser(r); !ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="WSO2 API Manager Analytics"`)
 		http.Error(w, "Unauthorized: send the analytics username and password as HTTP Basic credentials", http.StatusUnauthorized)

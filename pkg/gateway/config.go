@@ -15,10 +15,13 @@ type Config struct {
 	Backend    BackendConfig          `yaml:"backend"`
 	Log        LogConfig              `yaml:"log"`
 	Metrics    MetricsConfig          `yaml:"metrics"`
+	Security   SecurityConfig         `yaml:"security"`
 	JWT        JWTConfig              `yaml:"jwt"`
 	KeyManager KeyManagerConfig       `yaml:"key_manager"`
 	Analytics  AnalyticsConfig        `yaml:"analytics"`
 	Redis      RedisConfig            `yaml:"redis"`
+	Throttling ThrottlingConfig       `yaml:"throttling"`
+	CORS       CORSConfig             `yaml:"cors"`
 	APIs       map[string]APIOverride `yaml:"apis"`
 	origins    map[string]string      // key path -> "file:line" or "MGW_X"
 	warnings   []string               // non-fatal findings of LoadConfig
@@ -90,6 +93,9 @@ type BackendConfig struct {
 	// CAFile adds PEM CA certificates to the system pool for backend TLS
 	// (MGW_BACKEND_CA_FILE).
 	CAFile string `yaml:"ca_file"`
+	// Engine is the client for plain-HTTP backends: "h1" (the gateway's
+	// own HTTP/1.1 client) or "net/http" (MGW_BACKEND_ENGINE).
+	Engine string `yaml:"engine"`
 }
 
 // LogConfig selects the log level and format.
@@ -107,16 +113,29 @@ type MetricsConfig struct {
 	Enabled bool `yaml:"enabled"`
 }
 
-// JWTConfig is reserved for the security middleware (JWT validation).
+// JWTConfig configures JWT access tokens: the default issuer (Issuer,
+// Audience, CertFile, JWKSURL) and any further Issuers (security_config.go).
 type JWTConfig struct {
 	Issuer   string `yaml:"issuer"`
 	Audience string `yaml:"audience"`
 	CertFile string `yaml:"cert_file"`
 	JWKSURL  string `yaml:"jwks_url"`
+	// Skew tolerates clock differences for exp, nbf and iat.
+	Skew time.Duration `yaml:"skew"`
+	// ValidateSubscription rejects tokens of the default issuer that carry
+	// no subscribedAPIs claim (the original let them through).
+	ValidateSubscription bool `yaml:"validate_subscription"`
+	// MaxTokenBytes bounds the size of a token.
+	MaxTokenBytes ByteSize `yaml:"max_token_bytes"`
+	// JWKSRefreshInterval is the least time between two fetches of a JWKS
+	// URL for an unknown kid, and the background refresh period.
+	JWKSRefreshInterval time.Duration `yaml:"jwks_refresh_interval"`
+	// Issuers are further trusted issuers, each with its own keys.
+	Issuers []JWTIssuer `yaml:"issuers"`
 }
 
-// KeyManagerConfig is reserved for the security middleware (opaque token
-// validation against the API Manager key manager).
+// KeyManagerConfig configures opaque token validation against the API
+// Manager key manager.
 type KeyManagerConfig struct {
 	URL      string `yaml:"url"`
 	Username string `yaml:"username"`
@@ -124,21 +143,55 @@ type KeyManagerConfig struct {
 	Password     Secret `yaml:"password" restricted:"secrets are not read from configuration files; set MGW_KM_PASSWORD or key_manager.password_file"`
 	PasswordFile string `yaml:"password_file"`
 	CAFile       string `yaml:"ca_file"`
+	// Mode is "soap" (APIKeyValidationService validateKey, as API
+	// Manager 2.x) or "introspect" (RFC 7662 at IntrospectURL).
+	Mode string `yaml:"mode"`
+	// IntrospectURL defaults to URL + "/oauth2/introspect".
+	IntrospectURL string `yaml:"introspect_url"`
+	// Timeout bounds one key manager call.
+	Timeout time.Duration `yaml:"timeout"`
+	// CacheTTL is how long a valid token's answer is reused;
+	// NegativeCacheTTL how long an invalid token is remembered.
+	CacheTTL         time.Duration `yaml:"cache_ttl"`
+	NegativeCacheTTL time.Duration `yaml:"negative_cache_ttl"`
 }
 
-// AnalyticsConfig is reserved for the analytics middleware.
+// AnalyticsConfig configures usage analytics (the original's [analytics]
+// section): events written to Dir, rotated into zips and uploaded.
 type AnalyticsConfig struct {
-	Enabled      bool          `yaml:"enabled"`
-	Dir          string        `yaml:"dir"`
-	UploadURL    string        `yaml:"upload_url"`
+	// Enabled records usage events (default false).
+	Enabled bool `yaml:"enabled"`
+	// Dir holds api-usage-data.dat and the rotated zips.
+	Dir string `yaml:"dir"`
+	// Upload sends rotated files to UploadURL (task.uploadFiles).
+	Upload bool `yaml:"upload"`
+	// UploadURL is the analytics server's upload endpoint.
+	UploadURL string `yaml:"upload_url"`
+	// UploadPeriod is the upload interval (uploadingTimeSpanInMillis).
 	UploadPeriod time.Duration `yaml:"upload_period"`
-	Username     string        `yaml:"username"`
+	// RotatePeriod is the rotation interval (rotatingPeriod).
+	RotatePeriod time.Duration `yaml:"rotate_period"`
+	// RotateSize rotates the data file once it is this large; 0 never.
+	RotateSize ByteSize `yaml:"rotate_size"`
+	// QueueSize is how many events may wait for the writer; more are
+	// dropped (and counted), never waited for.
+	QueueSize int `yaml:"queue_size"`
+	// MaxDiskBytes bounds the rotated files kept; the oldest go first.
+	// 0 means no bound.
+	MaxDiskBytes ByteSize `yaml:"max_disk_bytes"`
+	// Hostname is the events' hostname field (the original's
+	// datacenterId); empty means the request's Host.
+	Hostname string `yaml:"hostname"`
+	// CAFile adds PEM CA certificates for the upload endpoint's TLS.
+	CAFile   string `yaml:"ca_file"`
+	Username string `yaml:"username"`
 	// Password comes only from MGW_ANALYTICS_PASSWORD or PasswordFile.
 	Password     Secret `yaml:"password" restricted:"secrets are not read from configuration files; set MGW_ANALYTICS_PASSWORD or analytics.password_file"`
 	PasswordFile string `yaml:"password_file"`
 }
 
-// RedisConfig is reserved for distributed throttling.
+// RedisConfig is the Redis that shares throttling counters between
+// gateways (see ThrottlingConfig).
 type RedisConfig struct {
 	// URL may hold a password, so it comes only from MGW_REDIS_URL or
 	// URLFile.
@@ -188,15 +241,31 @@ func DefaultConfig() Config {
 			ResponseTimeout:     60 * time.Second,
 			IdleConnTimeout:     90 * time.Second,
 			MaxIdleConnsPerHost: 256,
+			Engine:              EngineH1,
 		},
-		Log:     LogConfig{Level: "info", Format: "text", Access: true},
-		Metrics: MetricsConfig{Enabled: true},
+		Log:      LogConfig{Level: "info", Format: "text", Access: true},
+		Metrics:  MetricsConfig{Enabled: true},
+		Security: defaultSecurityConfig(),
 		JWT: JWTConfig{
-			Issuer:   "https://localhost:9443/oauth2/token",
-			Audience: "http://org.wso2.apimgt/gateway",
+			Issuer:              "https://localhost:9443/oauth2/token",
+			Audience:            "http://org.wso2.apimgt/gateway",
+			Skew:                5 * time.Second,
+			MaxTokenBytes:       16 << 10,
+			JWKSRefreshInterval: 5 * time.Minute,
 		},
-		KeyManager: KeyManagerConfig{URL: "https://localhost:9443", Username: "admin"},
-		Analytics:  AnalyticsConfig{UploadPeriod: 10 * time.Minute},
+		KeyManager: defaultKeyManagerConfig(),
+		Analytics: AnalyticsConfig{
+			Dir:          "api-usage-data",
+			Upload:       true,
+			UploadURL:    "https://localhost:9444/analytics/v1.0/usage/upload-file",
+			UploadPeriod: 10 * time.Minute,
+			RotatePeriod: 10 * time.Minute,
+			RotateSize:   100 << 20,
+			QueueSize:    10000,
+			MaxDiskBytes: 1 << 30,
+			Username:     "admin",
+		},
+		Throttling: defaultThrottlingConfig(),
 	}
 }
 

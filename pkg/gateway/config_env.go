@@ -28,8 +28,10 @@ var envVars = []envVar{
 	{name: "MGW_SHUTDOWN_GRACE", path: "server.shutdown_grace"},
 	{name: "MGW_READY_FILE", path: "server.ready_file"},
 	{name: "MGW_BACKEND_CA_FILE", path: "backend.ca_file"},
+	{name: "MGW_BACKEND_ENGINE", path: "backend.engine"},
 	{name: "MGW_LOG_LEVEL", path: "log.level"},
 	{name: "MGW_LOG_FORMAT", path: "log.format"},
+	{name: "MGW_SECURITY_ENABLED", path: "security.enabled"},
 	{name: "MGW_JWT_ISSUER", path: "jwt.issuer"},
 	{name: "MGW_JWT_AUDIENCE", path: "jwt.audience"},
 	{name: "MGW_JWT_CERT_FILE", path: "jwt.cert_file"},
@@ -46,8 +48,17 @@ var envVars = []envVar{
 	{name: "MGW_ANALYTICS_USERNAME", path: "analytics.username"},
 	{name: "MGW_ANALYTICS_PASSWORD", path: "analytics.password"},
 	{name: "MGW_ANALYTICS_PASSWORD_FILE", path: "analytics.password_file"},
+	{name: "MGW_ANALYTICS_UPLOAD", path: "analytics.upload"},
+	{name: "MGW_ANALYTICS_ROTATE_PERIOD", path: "analytics.rotate_period"},
+	{name: "MGW_ANALYTICS_ROTATE_SIZE", path: "analytics.rotate_size"},
+	{name: "MGW_ANALYTICS_QUEUE_SIZE", path: "analytics.queue_size"},
+	{name: "MGW_ANALYTICS_MAX_DISK_BYTES", path: "analytics.max_disk_bytes"},
+	{name: "MGW_ANALYTICS_HOSTNAME", path: "analytics.hostname"},
+	{name: "MGW_ANALYTICS_CA_FILE", path: "analytics.ca_file"},
 	{name: "MGW_REDIS_URL", path: "redis.url"},
 	{name: "MGW_REDIS_URL_FILE", path: "redis.url_file"},
+	{name: "MGW_THROTTLING_ENABLED", path: "throttling.enabled"},
+	{name: "MGW_THROTTLING_REDIS_FALLBACK", path: "throttling.redis_fallback"},
 }
 
 // cliVars belong to the mgw command; the gateway ignores them quietly.

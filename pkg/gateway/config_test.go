@@ -157,6 +157,7 @@ func TestEnvEndpointOverrides(t *testing.T) {
 		"MGW_API_PET_STORE_V2_0_SANDBOX_URLS=" + sand.URL + " , " + other.URL,
 		"MGW_API_PET_STORE_V2_0_SANDBOX_TYPE=failover",
 		"MGW_API_PET_STORE_V2_0_PRODUCTION_URLS=" + compiled.URL,
+		"MGW_SECURITY_ENABLED=false",
 	}
 	cfg, err := LoadConfig(spec, "", env)
 	if err != nil {

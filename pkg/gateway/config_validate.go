@@ -63,6 +63,9 @@ func (c *Config) validate(spec *Spec) []string {
 	if c.Backend.MaxIdleConnsPerHost < 1 {
 		bad("backend.max_idle_conns_per_host", "must be at least 1")
 	}
+	if c.Backend.Engine != EngineH1 && c.Backend.Engine != EngineNetHTTP {
+		bad("backend.engine", "is %q; use h1 or net/http", c.Backend.Engine)
+	}
 	if c.Server.MaxHeaderBytes < 0 || c.Server.MaxHeaderBytes > 1<<30 {
 		bad("server.max_header_bytes", "must be between 0 (Go's default of 1MiB) and 1GiB")
 	}
@@ -82,6 +85,9 @@ func (c *Config) validate(spec *Spec) []string {
 		}
 	}
 	out = append(out, c.validateAPIs(spec)...)
+	out = append(out, c.validateSecurity()...)
+	out = append(out, c.validateAnalytics()...)
+	out = append(out, c.validateThrottling()...)
 	return out
 }
 

@@ -12,16 +12,17 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/h1"
 )
 
 // endpointGroup is a resolved Endpoint: its targets, how to pick among
 // them and the transport (connection pool) that reaches them.
 type endpointGroup struct {
-	kind      string
-	targets   []target
-	next      atomic.Uint64 // round-robin counter for load_balance
-	auth      []string      // Authorization header value, nil for none
-	transport *http.Transport
+	kind    string
+	targets []target
+	next    atomic.Uint64 // round-robin counter for load_balance
+	auth    []string      // Authorization header value, nil for none
 }
 
 // target is one backend base URL, split for cheap per-request joining.
@@ -31,6 +32,7 @@ type target struct {
 	path   string // without a trailing "/"
 	query  string
 	url    string // for logs: without the query, which may hold a key
+	rt     http.RoundTripper
 }
 
 // transportKey identifies transports that can share a connection pool.
@@ -38,12 +40,34 @@ type transportKey struct {
 	connect, response time.Duration
 }
 
-// transports creates one http.Transport per distinct pair of timeouts so
-// that endpoints with equal settings share keep-alive connections.
+// Values of backend.engine.
+const (
+	EngineH1      = "h1"
+	EngineNetHTTP = "net/http"
+)
+
+// backendTransport reaches backends with one pair of timeouts: plain
+// HTTP through the h1 engine (no helper goroutines per exchange), HTTPS
+// through net/http, which also negotiates HTTP/2.
+type backendTransport struct {
+	plain *h1.Transport
+	tls   *http.Transport
+}
+
+// forScheme returns the round tripper for a target's scheme.
+func (b *backendTransport) forScheme(scheme string) http.RoundTripper {
+	if scheme == "http" && b.plain != nil {
+		return b.plain
+	}
+	return b.tls
+}
+
+// transports creates one backendTransport per distinct pair of timeouts
+// so that endpoints with equal settings share keep-alive connections.
 type transports struct {
 	cfg   BackendConfig
 	tls   *tls.Config
-	byKey map[transportKey]*http.Transport
+	byKey map[transportKey]*backendTransport
 }
 
 func newTransports(cfg BackendConfig) (*transports, error) {
@@ -62,10 +86,10 @@ func newTransports(cfg BackendConfig) (*transports, error) {
 		}
 		tc.RootCAs = pool
 	}
-	return &transports{cfg: cfg, tls: tc, byKey: map[transportKey]*http.Transport{}}, nil
+	return &transports{cfg: cfg, tls: tc, byKey: map[transportKey]*backendTransport{}}, nil
 }
 
-func (ts *transports) get(connect, response time.Duration) *http.Transport {
+func (ts *transports) get(connect, response time.Duration) *backendTransport {
 	k := transportKey{connect, response}
 	if t, ok := ts.byKey[k]; ok {
 		return t
@@ -86,13 +110,29 @@ func (ts *transports) get(connect, response time.Duration) *http.Transport {
 		ReadBufferSize:         16 << 10,
 		WriteBufferSize:        16 << 10,
 	}
-	ts.byKey[k] = t
-	return t
+	bt := &backendTransport{tls: t}
+	ts.byKey[k] = bt
+	if ts.cfg.Engine == EngineNetHTTP {
+		return bt
+	}
+	bt.plain = &h1.Transport{
+		DialTimeout:            connect,
+		ResponseHeaderTimeout:  response,
+		ExpectContinueTimeout:  time.Second,
+		MaxIdleConnsPerHost:    ts.cfg.MaxIdleConnsPerHost,
+		IdleConnTimeout:        ts.cfg.IdleConnTimeout,
+		MaxResponseHeaderBytes: 1 << 20,
+		BufferSize:             16 << 10,
+	}
+	return bt
 }
 
 func (ts *transports) closeIdle() {
 	for _, t := range ts.byKey {
-		t.CloseIdleConnections()
+		if t.plain != nil {
+			t.plain.CloseIdleConnections()
+		}
+		t.tls.CloseIdleConnections()
 	}
 }
 
@@ -149,7 +189,8 @@ func resolveEndpoint(ep *Endpoint, ov *EndpointOverride, cfg *Config, ts *transp
 	if err := checkEndpoint(kind, urls); err != nil {
 		return nil, fmt.Errorf("%s%v", label, err)
 	}
-	g := &endpointGroup{kind: kind, transport: ts.get(connect, timeout)}
+	bt := ts.get(connect, timeout)
+	g := &endpointGroup{kind: kind}
 	for _, raw := range urls {
 		u, _ := url.Parse(raw)
 		g.targets = append(g.targets, target{
@@ -158,6 +199,7 @@ func resolveEndpoint(ep *Endpoint, ov *EndpointOverride, cfg *Config, ts *transp
 			path:   strings.TrimSuffix(u.EscapedPath(), "/"),
 			query:  u.RawQuery,
 			url:    u.Scheme + "://" + u.Host + u.EscapedPath(),
+			rt:     bt.forScheme(u.Scheme),
 		})
 	}
 	envVar := fmt.Sprintf("MGW_API_%s_%s_PASSWORD", EnvName(src.api), strings.ToUpper(src.env))

@@ -37,6 +37,7 @@ type Gateway struct {
 	mws        []Middleware
 	chain      http.Handler // nil when there is no middleware
 	started    bool
+	cors       *corsPolicies // nil when no API has CORS (cors.go)
 
 	ready atomic.Bool
 }
@@ -85,13 +86,13 @@ func New(spec *Spec, cfg Config, logger *slog.Logger) (*Gateway, error) {
 		}
 		g.serverTLS = tc
 	}
+	g.metrics = newMetrics(spec, rt) // before the middleware, which may add metrics
 	builtin, bp := g.builtinMiddleware()
 	problems = append(problems, bp...)
 	if len(problems) > 0 {
 		return nil, &ConfigError{Problems: problems}
 	}
 	g.mws = builtin
-	g.metrics = newMetrics(spec, rt)
 	return g, nil
 }
 
@@ -246,6 +247,9 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case findOutside:
 		g.writeFault(&ex.rec, CodeBadRequest)
 		return
+	}
+	if g.cors != nil && g.cors.handle(&ex.rec, r, m.api.api) {
+		return // a CORS preflight, answered before the method check and authentication
 	}
 	rt := ms.get(r.Method)
 	if rt == nil {

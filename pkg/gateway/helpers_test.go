@@ -102,6 +102,7 @@ func testConfig() Config {
 	c.HTTPS.Port = 0
 	c.Log.Access = false
 	c.Server.ShutdownGrace = 5 * time.Second
+	c.Security.Enabled = false // security_test.go turns it on
 	return c
 }
 

@@ -117,7 +117,7 @@ func TestMain(m *testing.M) {
 func gatewayCmd(t *testing.T, backendURL string, env []string, args ...string) (*exec.Cmd, *bytes.Buffer, *syncBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append([]string{"GATEWAY_TEST_MAIN=1", "GATEWAY_TEST_BACKEND=" + backendURL, "PATH=" + os.Getenv("PATH")}, env...)
+	cmd.Env = append([]string{"GATEWAY_TEST_MAIN=1", "GATEWAY_TEST_BACKEND=" + backendURL, "PATH=" + os.Getenv("PATH"), "MGW_SECURITY_ENABLED=false"}, env...)
 	stdout, stderr := &bytes.Buffer{}, &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return cmd, stdout, stderr

@@ -76,6 +76,7 @@ type metrics struct {
 	apis      []*apiStats // sorted by api, version
 	noAPI     *apiStats   // requests that matched no API
 	buildInfo []prom.Label
+	extra     []func(w *prom.Writer) // middleware metrics, added during New
 }
 
 func newMetrics(spec *Spec, rt *router) *metrics {
@@ -177,6 +178,9 @@ func (m *metrics) write() string {
 	}
 	w.Family("mgw_requests_in_flight", "Requests being served.", "gauge")
 	w.Sample("mgw_requests_in_flight", nil, float64(m.inFlight.Load()))
+	for _, f := range m.extra {
+		f(&w)
+	}
 	w.Family("mgw_build_info", "The gateway's label and versions.", "gauge")
 	w.Sample("mgw_build_info", m.buildInfo, 1)
 	return w.String()

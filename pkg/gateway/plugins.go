@@ -18,9 +18,10 @@ func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 		}
 	}
 	_ = add
-	// analytics: add(g.newAnalytics())
-	// security: add(g.newSecurity())
-	// throttling: add(g.newThrottling())
+	add(g.newAnalytics())
+	add(g.newCORS())
+	add(g.newSecurity())
+	add(g.newThrottling())
 	return mws, problems
 }
 

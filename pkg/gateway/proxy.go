@@ -108,7 +108,7 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, ex *exchange) {
 		}
 		ex.setTarget(out.URL, t, r.URL.RawQuery)
 		t0 := time.Now()
-		resp, err = grp.transport.RoundTrip(out)
+		resp, err = t.rt.RoundTrip(out)
 		ex.backend += time.Since(t0)
 		if err == nil {
 			break

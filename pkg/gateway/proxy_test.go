@@ -515,7 +515,7 @@ func TestBackendBasicAuth(t *testing.T) {
 		}
 	})
 	t.Run("credentials sent, client's replaced", func(t *testing.T) {
-		cfg, err := LoadConfig(spec, "", []string{"MGW_API_PETSTORE_1_0_0_PRODUCTION_PASSWORD=s3cret", "MGW_HTTP_PORT=0"})
+		cfg, err := LoadConfig(spec, "", []string{"MGW_API_PETSTORE_1_0_0_PRODUCTION_PASSWORD=s3cret", "MGW_HTTP_PORT=0", "MGW_SECURITY_ENABLED=false"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,8 +34,9 @@ func gatewayEnv(extra ...string) []string {
 }
 
 // startGateway runs the gateway binary built from the benchmark label
-// (once per run) in front of the shared backend.
-func startGateway(accessLog bool) func(ctx context.Context, env *Env) (Target, error) {
+// (once per run) in front of the shared backend; extraEnv adds MGW_*
+// variables for a variant (it may use env.Dir).
+func startGateway(accessLog bool, extraEnv ...func(env *Env) []string) func(ctx context.Context, env *Env) (Target, error) {
 	return func(ctx context.Context, env *Env) (Target, error) {
 		bin, err := env.once("gateway", func() (string, error) { return buildGateway(ctx, env) })
 		if err != nil {
@@ -49,7 +50,13 @@ func startGateway(accessLog bool) func(ctx context.Context, env *Env) (Target, e
 		if err != nil {
 			return Target{}, err
 		}
-		p, err := env.start("gateway", bin, []string{"--config", confPath}, gatewayEnv("MGW_HTTP_PORT="+strconv.Itoa(port)))
+		// The label has throttling policies; only gateway-throttle
+		// (throttleEnv, later in the list, wins) enforces them.
+		vars := []string{"MGW_HTTP_PORT=" + strconv.Itoa(port), "MGW_THROTTLING_ENABLED=false"}
+		for _, f := range extraEnv {
+			vars = append(vars, f(env)...)
+		}
+		p, err := env.start("gateway", bin, []string{"--config", confPath}, gatewayEnv(vars...))
 		if err != nil {
 			return Target{}, err
 		}

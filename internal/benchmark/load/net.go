@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -57,10 +58,15 @@ func waitReady(ctx context.Context, p *Proc, url string, timeout time.Duration) 
 
 // checkTarget makes sure url answers 200 with exactly body bytes, so a
 // target that routes wrongly is not measured as fast.
-func checkTarget(ctx context.Context, url string, body int) error {
+func checkTarget(ctx context.Context, url string, body int, headers ...string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
+	}
+	for _, h := range headers {
+		if k, v, ok := strings.Cut(h, ":"); ok {
+			req.Header.Set(k, strings.TrimSpace(v))
+		}
 	}
 	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
 	if err != nil {

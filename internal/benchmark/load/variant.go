@@ -32,6 +32,8 @@ type Target struct {
 	URL string
 	// PID is the process (with its children) whose peak RSS is reported.
 	PID int
+	// Headers ("Name: value") are sent with every request.
+	Headers []string
 }
 
 // Env is what a variant's Start gets.
@@ -84,6 +86,10 @@ func variants() []Variant {
 		{Name: "bare", About: "bare httputil.ReverseProxy", Start: startBare},
 		{Name: "gateway", About: "mgw gateway, routing only, no access log", Goals: true, Start: startGateway(false)},
 		{Name: "gateway-accesslog", About: "mgw gateway, routing only, access log on", Start: startGateway(true)},
+		{Name: "gateway-nethttp", About: "mgw gateway, routing only, net/http backend client", Start: startGateway(false, netHTTPEnv)},
+		{Name: "gateway-throttle", About: "mgw gateway, in-memory throttling: API-level and Unauthenticated policies", Start: startGateway(false, throttleEnv)},
+		{Name: "gateway-jwt", About: "mgw gateway, JWT authentication (RS256, verified-token cache) on a secured copy of the API", Start: startGatewayJWT},
+		{Name: "gateway-analytics", About: "mgw gateway, usage analytics written to files (no upload)", Start: startGateway(false, analyticsEnv)},
 	}
 }
 

@@ -44,16 +44,20 @@ type WrkLoad struct {
 	Duration    time.Duration // whole seconds, at least one
 	Connections int
 	Threads     int
+	Headers     []string // "Name: value", sent with every request
 }
 
 // Args are wrk's command-line arguments for l.
 func (l WrkLoad) Args() []string {
-	return []string{
+	args := []string{
 		"-t", strconv.Itoa(l.Threads),
 		"-c", strconv.Itoa(l.Connections),
 		"-d", fmt.Sprintf("%ds", int(l.Duration/time.Second)),
-		"--latency", l.URL,
 	}
+	for _, h := range l.Headers {
+		args = append(args, "-H", h)
+	}
+	return append(args, "--latency", l.URL)
 }
 
 // RunWrk runs wrk and parses its report.

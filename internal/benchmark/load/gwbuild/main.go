@@ -1,7 +1,8 @@
 // Command gwbuild builds the load benchmark's gateway the way mgw build
 // does (internal/workspace.SpecFromFiles, then internal/build) from a
 // synthetic label: one API at -base-path whose resource /size/{n} goes to
-// -backend, with security off, so only routing and proxying are measured.
+// -backend, with security off, so only routing and proxying are measured
+// (and throttling, when the variant turns it on).
 // It prints the binary's path. The load benchmark runs it as a separate
 // program so that a runtime that does not compile yet costs only the
 // gateway's measurement.
@@ -55,6 +56,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// benchPolicies are quotas the load never reaches: with throttling on
+// (the gateway-throttle variant) each request is counted twice, by the
+// API-level policy and, as security is off, by Unauthenticated per client
+// IP; the other variants turn throttling off.
+const benchPolicies = `subscription:
+  - name: Unauthenticated
+    limit: {type: requestCount, requestCount: 1000000000, unitTime: 1, timeUnit: min}
+advanced:
+  - name: BenchAPI
+    limit: {type: requestCount, requestCount: 1000000000, unitTime: 1, timeUnit: min}
+`
+
 // label is the workspace files of the benchmark label.
 func label(basePath, backend string) workspace.LabelFiles {
 	api := fmt.Sprintf(`openapi: 3.0.0
@@ -63,6 +76,7 @@ info:
   version: v1
 x-wso2-basePath: %s
 x-wso2-disable-security: true
+x-wso2-throttling-tier: BenchAPI
 x-wso2-production-endpoints:
   urls:
     - %s
@@ -74,5 +88,29 @@ paths:
       responses:
         '200': {description: n bytes}
 `, strconv.Quote(basePath), strconv.Quote(backend))
-	return workspace.LabelFiles{"apis/Bench-v1.yaml": []byte(api)}
+	return workspace.LabelFiles{"apis/Bench-v1.yaml": []byte(api), "apis/BenchJWT-v1.yaml": []byte(securedAPI(backend)), workspace.PoliciesFile: []byte(benchPolicies)}
+}
+
+// JWTBasePath is where the secured copy of the benchmark API is served
+// (the gateway-jwt variant calls it with a JWT).
+const JWTBasePath = "/bench-jwt/v1"
+
+// securedAPI is the benchmark API with security on (OAuth2: JWT).
+func securedAPI(backend string) string {
+	return fmt.Sprintf(`openapi: 3.0.0
+info:
+  title: BenchJWT
+  version: v1
+x-wso2-basePath: %s
+x-wso2-production-endpoints:
+  urls:
+    - %s
+paths:
+  /size/{n}:
+    get:
+      parameters:
+        - {name: n, in: path, required: true, schema: {type: integer}}
+      responses:
+        '200': {description: n bytes}
+`, strconv.Quote(JWTBasePath), strconv.Quote(backend))
 }

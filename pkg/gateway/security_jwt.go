@@ -1,0 +1,195 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/jwt"
+)
+
+// jwtVerifier validates JWTs of a set of trusted issuers and remembers
+// verified tokens, so each token's signature is checked once.
+type jwtVerifier struct {
+	issuers  map[string]*issuer
+	maxBytes int
+	cache    *tokenCache
+}
+
+// issuer is one trusted issuer and its current keys.
+type issuer struct {
+	cfg  JWTIssuer
+	skew time.Duration
+	keys atomic.Pointer[[]jwt.Key]
+	jwks *jwksSource // nil without a JWKS URL
+	file []jwt.Key   // keys from cert_file
+}
+
+// jwtEntry is a verified token.
+type jwtEntry struct {
+	claims *jwt.Claims
+	iss    *issuer
+	scopes []string // the scope claim split at spaces; shared, read-only
+}
+
+// newJWTVerifier loads the keys of every issuer; path names the config
+// section in errors. It fetches JWKS documents, so an unreachable JWKS
+// URL is reported at start.
+func newJWTVerifier(g *Gateway, issuers []JWTIssuer, path string, cfg *Config) (*jwtVerifier, error) {
+	v := &jwtVerifier{issuers: map[string]*issuer{}, maxBytes: int(cfg.JWT.MaxTokenBytes), cache: newTokenCache(cfg.Security.TokenCacheSize)}
+	var problems []string
+	for _, ic := range issuers {
+		is := &issuer{cfg: ic, skew: cfg.JWT.Skew}
+		if ic.Skew > 0 {
+			is.skew = ic.Skew
+		}
+		if ic.CertFile != "" {
+			data, err := os.ReadFile(ic.CertFile)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: issuer %q: cannot read cert_file: %s", path, ic.Issuer, pathErr(err)))
+				continue
+			}
+			keys, err := jwt.ParsePEM(data)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: issuer %q: cert_file %s: %v", path, ic.Issuer, ic.CertFile, err))
+				continue
+			}
+			is.file = keys
+		}
+		all := append([]jwt.Key(nil), is.file...)
+		if ic.JWKSURL != "" {
+			src, err := newJWKSSource(g, ic.JWKSURL, cfg)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: issuer %q: %v", path, ic.Issuer, err))
+				continue
+			}
+			is.jwks = src
+			all = append(all, src.current()...)
+		}
+		is.keys.Store(&all)
+		v.issuers[ic.Issuer] = is
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n  "))
+	}
+	return v, nil
+}
+
+// errUnknownIssuer and errAudience are verification failures.
+var (
+	errUnknownIssuer = errors.New("untrusted issuer")
+	errAudience      = errors.New("wrong audience")
+)
+
+// verify returns the verified token, or an error wrapping a jwt error.
+func (v *jwtVerifier) verify(token string, now time.Time) (*jwtEntry, error) {
+	if e := v.cache.get(token); e != nil {
+		if err := e.claims.ValidateTime(now, e.iss.skew); err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
+	t, err := jwt.Parse(token, v.maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	is := v.issuers[t.Claims.Issuer]
+	if is == nil {
+		return nil, errUnknownIssuer
+	}
+	if is.cfg.Audience != "" && !t.Claims.Audience.Contains(is.cfg.Audience) {
+		return nil, errAudience
+	}
+	err = t.VerifyWith(*is.keys.Load())
+	if errors.Is(err, jwt.ErrNoKey) && is.jwks != nil && is.jwks.refreshFor(t.Header.Kid) {
+		keys := append(append([]jwt.Key(nil), is.file...), is.jwks.current()...)
+		is.keys.Store(&keys)
+		err = t.VerifyWith(keys)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Claims.ValidateTime(now, is.skew); err != nil {
+		return nil, err
+	}
+	e := &jwtEntry{claims: &t.Claims, iss: is, scopes: t.Claims.Scope.Fields()}
+	v.cache.put(token, e, t.Claims.Expiry.Add(is.skew))
+	return e, nil
+}
+
+// jwtAuth authenticates a JWT (access token or API key) and applies the
+// subscription and scope rules; it returns 0 or a fault code.
+func (s *security) jwtAuth(token string, info *RequestInfo, v *jwtVerifier, scheme string) int {
+	e, err := v.verify(token, s.now())
+	if err != nil {
+		s.g.log.Debug("token rejected", "request_id", info.ID, "scheme", scheme, "reason", err.Error())
+		switch {
+		case errors.Is(err, jwt.ErrExpired):
+			return CodeTokenExpired
+		default:
+			return CodeInvalidCredentials
+		}
+	}
+	return s.authorizeJWT(e, info, scheme)
+}
+
+// tokenCache remembers verified tokens until they expire. It holds at most
+// size entries; when full it drops about a quarter of them (the original's
+// evictionFactor 0.25), expired ones first.
+type tokenCache struct {
+	mu      sync.RWMutex
+	size    int
+	entries map[string]cachedToken
+}
+
+type cachedToken struct {
+	e   *jwtEntry
+	exp time.Time
+}
+
+func newTokenCache(size int) *tokenCache {
+	return &tokenCache{size: size, entries: map[string]cachedToken{}}
+}
+
+func (c *tokenCache) get(token string) *jwtEntry {
+	if c.size == 0 {
+		return nil
+	}
+	c.mu.RLock()
+	ct, ok := c.entries[token]
+	c.mu.RUnlock()
+	if !ok {
+		return nil
+	}
+	return ct.e
+}
+
+func (c *tokenCache) put(token string, e *jwtEntry, exp time.Time) {
+	if c.size == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= c.size {
+		now := time.Now()
+		drop := c.size/4 + 1
+		for k, v := range c.entries {
+			if v.exp.Before(now) {
+				delete(c.entries, k)
+				drop--
+			}
+		}
+		for k := range c.entries {
+			if drop <= 0 {
+				break
+			}
+			delete(c.entries, k)
+			drop--
+		}
+	}
+	c.entries[token] = cachedToken{e: e, exp: exp}
+}

@@ -1,0 +1,417 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/prom"
+	"github.com/mgwio/mgw/pkg/gateway/internal/ratelimit"
+)
+
+// throttler enforces the label's throttling policies on routed requests:
+// API and resource (advanced) policies, the subscription and application
+// policies security found for the caller, and Unauthenticated for
+// resources without security.
+type throttler struct {
+	log    *slog.Logger
+	now    func() time.Time // nil: RequestInfo.Start
+	mem    *ratelimit.Memory
+	shared *sharedStore // nil when counters stay in memory
+	app    map[string]*limit
+	sub    map[string]*limit
+	unauth *limit // nil when the label has no Unauthenticated policy
+	routes map[*Resource]*routeLimits
+	// throttled counts rejected and throttled-out requests per level.
+	throttled [4]atomic.Uint64
+	scratch   sync.Pool
+}
+
+// routeLimits are the advanced policies of one resource and the fixed
+// parts of its keys.
+type routeLimits struct {
+	api, res       *limit
+	apiKey, resKey []byte // full counter keys
+	ctxVer         string // "context:version" for subscription keys
+	secured        bool
+}
+
+// throttleCheck is one counter a request touches.
+type throttleCheck struct {
+	l        *limit
+	off, end int // the key in scratch.buf
+	w        ratelimit.Window
+	n        int64 // what was added
+}
+
+// throttleScratch is per-request working memory, pooled.
+type throttleScratch struct {
+	buf    []byte
+	checks [4]throttleCheck
+}
+
+// newThrottling builds the throttling middleware; nil when the label has
+// no policies or throttling is disabled.
+func (g *Gateway) newThrottling() (Middleware, error) {
+	if !g.cfg.Throttling.Enabled {
+		return nil, nil
+	}
+	t, problems := newThrottler(g.spec, g.cfg, g.log, nil)
+	if len(problems) > 0 {
+		return nil, errors.New(strings.Join(problems, "\n  "))
+	}
+	if t == nil {
+		return nil, nil
+	}
+	g.metrics.extra = append(g.metrics.extra, t.writeMetrics)
+	g.OnServe(func(ctx context.Context) { t.mem.RunSweeper(ctx, 10*time.Second, time.Now) })
+	if t.shared != nil {
+		g.OnServe(t.shared.watch)
+		g.OnShutdown(func(context.Context) error { return t.shared.client.Close() })
+	}
+	return t.middleware, nil
+}
+
+// newThrottler compiles the policies of spec for cfg. It returns nil and
+// no problems when there is nothing to enforce. now is the clock; nil
+// means each request's RequestInfo.Start.
+func newThrottler(spec *Spec, cfg Config, log *slog.Logger, now func() time.Time) (*throttler, []string) {
+	pols := &spec.Policies
+	if len(pols.Application)+len(pols.Subscription)+len(pols.Advanced) == 0 {
+		return nil, nil
+	}
+	t := &throttler{log: log, now: now, mem: ratelimit.NewMemory(), routes: map[*Resource]*routeLimits{}}
+	t.scratch.New = func() any { return &throttleScratch{buf: make([]byte, 0, 256)} }
+	var problems, p []string
+	t.app, p = compileLevel(pols.Application, levelApplication, "application")
+	problems = append(problems, p...)
+	t.sub, p = compileLevel(pols.Subscription, levelSubscription, "subscription")
+	problems = append(problems, p...)
+	adv, p := compileLevel(pols.Advanced, levelAPI, "advanced")
+	problems = append(problems, p...)
+	if l := t.sub[UnauthenticatedPolicy]; l != nil && !l.unlimited {
+		t.unauth = l
+	}
+	for i := range spec.APIs {
+		a := &spec.APIs[i]
+		ctxVer := a.Context + ":" + a.Version
+		apiLimit, err := advancedLimit(adv, a.ThrottlingTier, levelAPI)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("throttling: API %s %s: %v", a.Name, a.Version, err))
+		}
+		for j := range a.Resources {
+			r := &a.Resources[j]
+			rl := &routeLimits{api: apiLimit, ctxVer: ctxVer, secured: a.Secured(r)}
+			if apiLimit != nil {
+				rl.apiKey = counterKey(nil, apiLimit, ctxVer)
+			}
+			resLimit, err := advancedLimit(adv, r.ThrottlingTier, levelResource)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("throttling: API %s %s resource %s %s: %v", a.Name, a.Version, r.Method, r.Path, err))
+			}
+			if resLimit != nil {
+				rl.res = resLimit
+				rl.resKey = counterKey(nil, resLimit, ctxVer+":"+r.Path+":"+r.Method)
+			}
+			t.routes[r] = rl
+		}
+	}
+	if cfg.Redis.URL != "" {
+		opts, err := cfg.redisOptions()
+		if err != nil {
+			problems = append(problems, err.Error())
+		} else {
+			t.shared = newSharedStore(opts, cfg.Throttling, t.mem, log)
+		}
+	}
+	return t, problems
+}
+
+// advancedLimit finds an API- or resource-level policy; "" and Unlimited
+// give nil. A name the label lacks is an error naming it.
+func advancedLimit(adv map[string]*limit, name string, lv *throttleLevel) (*limit, error) {
+	if name == "" || strings.EqualFold(name, "Unlimited") {
+		return nil, nil
+	}
+	l, ok := adv[name]
+	if !ok {
+		return nil, fmt.Errorf("the throttling tier %q is not among the label's advanced policies (900809); add the policy in the API Manager's admin portal or change the tier, then run mgw setup again", name)
+	}
+	if l.unlimited {
+		return nil, nil
+	}
+	cp := *l
+	cp.level = lv
+	return &cp, nil
+}
+
+// counterKey appends the counter key of l for the level key k to dst:
+// the level's tag, the policy name and k.
+func counterKey(dst []byte, l *limit, k string) []byte {
+	dst = append(dst, l.level.tag, '|')
+	dst = append(dst, l.name...)
+	dst = append(dst, '|')
+	return append(dst, k...)
+}
+
+// middleware is the throttling Middleware.
+func (t *throttler) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := InfoFrom(r.Context())
+		if info == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rl := t.routes[info.Resource]
+		if rl == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s := t.scratch.Get().(*throttleScratch)
+		defer t.scratch.Put(s)
+		t.serve(w, r, next, info, rl, s)
+	})
+}
+
+func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Handler, info *RequestInfo, rl *routeLimits, s *throttleScratch) {
+	s.buf = s.buf[:0]
+	checks := s.checks[:0]
+	add := func(l *limit, key []byte, parts ...string) {
+		off := len(s.buf)
+		if key != nil {
+			s.buf = append(s.buf, key...)
+		} else {
+			s.buf = append(s.buf, l.level.tag, '|')
+			s.buf = append(s.buf, l.name...)
+			s.buf = append(s.buf, '|')
+			for i, p := range parts {
+				if i > 0 {
+					s.buf = append(s.buf, ':')
+				}
+				s.buf = append(s.buf, p...)
+			}
+		}
+		checks = append(checks, throttleCheck{l: l, off: off, end: len(s.buf)})
+	}
+	if rl.api != nil {
+		add(rl.api, rl.apiKey)
+	}
+	if rl.res != nil {
+		add(rl.res, rl.resKey)
+	}
+	auth := &info.Auth
+	switch {
+	case auth.Authenticated:
+		if tier := auth.SubscriptionTier; tier != "" {
+			l, ok := t.sub[tier]
+			if !ok {
+				t.policyMissing(w, info, "subscription", tier)
+				return
+			}
+			if !l.unlimited {
+				add(l, nil, auth.ApplicationID, rl.ctxVer)
+			}
+		}
+		if tier := auth.ApplicationTier; tier != "" {
+			l, ok := t.app[tier]
+			if !ok {
+				t.policyMissing(w, info, "application", tier)
+				return
+			}
+			if !l.unlimited {
+				add(l, nil, auth.ApplicationID, auth.Username)
+			}
+		}
+	case !rl.secured && t.unauth != nil:
+		var ipb [64]byte
+		ip := info.ClientIP.AppendTo(ipb[:0])
+		off := len(s.buf)
+		s.buf = append(s.buf, t.unauth.level.tag, '|')
+		s.buf = append(s.buf, t.unauth.name...)
+		s.buf = append(s.buf, '|')
+		s.buf = append(s.buf, ip...)
+		s.buf = append(s.buf, ':')
+		s.buf = append(s.buf, rl.ctxVer...)
+		checks = append(checks, throttleCheck{l: t.unauth, off: off, end: len(s.buf)})
+	}
+	if len(checks) == 0 {
+		next.ServeHTTP(w, r)
+		return
+	}
+
+	// The gateway's receipt time saves reading the clock again; tests
+	// inject one.
+	now := info.Start
+	if t.now != nil {
+		now = t.now()
+	}
+	ctx := r.Context()
+	reqBytes := r.ContentLength
+	if reqBytes < 0 {
+		reqBytes = 0
+	}
+	bandwidth := false
+	base := len(s.buf)
+	for i := range checks {
+		c := &checks[i]
+		l := c.l
+		c.w = ratelimit.WindowAt(now, l.window)
+		c.n = 1
+		if l.bandwidth {
+			c.n, bandwidth = reqBytes, true
+		}
+		v, err := t.add(ctx, s.buf[c.off:c.end], c.n, c.w, now)
+		if err != nil {
+			WriteFault(w, FaultFor(CodeThrottleInternal))
+			return
+		}
+		over := v > l.max
+		if l.bandwidth {
+			over = v-c.n >= l.max
+		}
+		win := c.w
+		if !over && l.spike > 0 {
+			sw := ratelimit.WindowAt(now, l.spikeWin)
+			// The spike counter's key is the quota key plus a suffix,
+			// built after every other key and dropped again.
+			s.buf = append(s.buf[:base], s.buf[c.off:c.end]...)
+			s.buf = append(s.buf, "|spike"...)
+			v, err := t.add(ctx, s.buf[base:], 1, sw, now)
+			s.buf = s.buf[:base]
+			if err != nil {
+				WriteFault(w, FaultFor(CodeThrottleInternal))
+				return
+			}
+			if v > l.spike {
+				over, win = true, sw
+			}
+		}
+		if !over {
+			continue
+		}
+		t.throttled[levelIndex(l.level)].Add(1)
+		info.Throttled = true
+		if info.ThrottleReason == "" {
+			info.ThrottleReason = l.level.reason
+		}
+		if l.stop {
+			w.Header().Set("Retry-After", strconv.FormatInt(win.RetryAfterSeconds(now), 10))
+			WriteFault(w, FaultFor(l.level.code))
+			return
+		}
+		info.ThrottledOut = true
+	}
+	if !bandwidth {
+		next.ServeHTTP(w, r)
+		return
+	}
+	t.serveCounted(w, r, next, s, checks, now)
+}
+
+// serveCounted forwards a request under bandwidth policies and adds the
+// response bytes (and request bytes of unknown length) to their counters
+// afterwards, so the next request over quota is refused.
+func (t *throttler) serveCounted(w http.ResponseWriter, r *http.Request, next http.Handler, s *throttleScratch, checks []throttleCheck, now time.Time) {
+	cw := &countingWriter{ResponseWriter: w}
+	var cr *countingReader
+	if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
+		cr = &countingReader{ReadCloser: r.Body}
+		r.Body = cr
+	}
+	next.ServeHTTP(cw, r)
+	extra := cw.n
+	if cr != nil {
+		extra += cr.n
+	}
+	if extra == 0 {
+		return
+	}
+	for _, c := range checks {
+		if c.l.bandwidth {
+			_, _ = t.add(context.WithoutCancel(r.Context()), s.buf[c.off:c.end], extra, c.w, now)
+		}
+	}
+}
+
+// add counts n on key in w, in Redis when configured.
+func (t *throttler) add(ctx context.Context, key []byte, n int64, w ratelimit.Window, now time.Time) (int64, error) {
+	if t.shared == nil {
+		return t.mem.Incr(key, n, w), nil
+	}
+	return t.shared.add(ctx, key, n, w, now)
+}
+
+// policyMissing answers 900809 for a tier the label does not define, as
+// the original did for policies that were not deployed.
+func (t *throttler) policyMissing(w http.ResponseWriter, info *RequestInfo, level, tier string) {
+	t.log.Error("throttling policy not in this gateway; run mgw setup and build again",
+		"request_id", info.ID, "level", level, "policy", tier)
+	WriteFault(w, FaultFor(CodePolicyNotFound))
+}
+
+func levelIndex(lv *throttleLevel) int {
+	switch lv {
+	case levelAPI:
+		return 0
+	case levelResource:
+		return 1
+	case levelSubscription:
+		return 2
+	}
+	return 3
+}
+
+// writeMetrics adds the throttling families to /metrics.
+func (t *throttler) writeMetrics(w *prom.Writer) {
+	w.Family("mgw_throttled_requests_total", "Requests over a throttling policy, by level (rejected or, with stopOnQuotaReach false, let through).", "counter")
+	for i, lv := range []*throttleLevel{levelAPI, levelResource, levelSubscription, levelApplication} {
+		w.Sample("mgw_throttled_requests_total", []prom.Label{prom.L("level", strings.ToLower(strings.TrimSuffix(lv.reason, "_LIMIT_EXCEEDED")))}, float64(t.throttled[i].Load()))
+	}
+	if t.shared != nil {
+		t.shared.writeMetrics(w)
+	}
+}
+
+// countingWriter counts response body bytes.
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+// Write implements http.ResponseWriter.
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// Flush implements http.Flusher.
+func (c *countingWriter) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the server's writer.
+func (c *countingWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// countingReader counts request body bytes of unknown length.
+type countingReader struct {
+	io.ReadCloser
+	n int64
+}
+
+// Read implements io.Reader.
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	c.n += int64(n)
+	return n, err
+}
