@@ -22,6 +22,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/mgwio/mgw/internal/apimsim"
+	"github.com/mgwio/mgw/internal/jwtmint"
 	"github.com/mgwio/mgw/internal/testbackend"
 )
 
@@ -62,13 +63,20 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("MGW3", mgw3)
-			return nil
+			// A key manager: tokens from the jwt command verify with jwt.pem.
+			minter, err := jwtmint.New()
+			if err != nil {
+				return err
+			}
+			env.Values[minterKey{}] = minter
+			return os.WriteFile(filepath.Join(env.WorkDir, "jwt.pem"), minter.CertPEM(), 0o644)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"waitfile": cmdWaitFile,
 			"envfile":  cmdEnvFile,
 			"http":     cmdHTTP,
 			"perm":     cmdPerm,
+			"jwt":      cmdJWT,
 			"nfiles":   cmdNFiles,
 		},
 		Condition: func(cond string) (bool, error) {
@@ -118,7 +126,7 @@ func cmdEnvFile(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[0], content)
 }
 
-// http [-H 'Name: value']... [-d body] [--cacert PEM] [--retry] METHOD URL
+// http [-H 'Name: value']... [-d body] [--bearer TOKEN [--auth-header NAME]] [--cacert PEM] [--retry] METHOD URL
 // writes "HTTP <status>", the response headers (sorted) and the body to
 // stdout. With --retry it retries connection errors for up to 30 s (for
 // servers that are starting). "! http" expects a connection error.
@@ -127,6 +135,7 @@ func cmdHTTP(ts *testscript.TestScript, neg bool, args []string) {
 	var body string
 	var cacert string
 	retry := false
+	bearer, authHeader := "", "Authorization"
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case "-H":
@@ -138,12 +147,21 @@ func cmdHTTP(ts *testscript.TestScript, neg bool, args []string) {
 		case "--cacert":
 			cacert = ts.MkAbs(args[1])
 			args = args[2:]
+		case "--bearer":
+			bearer = args[1]
+			args = args[2:]
+		case "--auth-header":
+			authHeader = args[1]
+			args = args[2:]
 		case "--retry":
 			retry = true
 			args = args[1:]
 		default:
-			ts.Fatalf("http: unknown flag %s", args[0])
+			ts.Fatalf("http: unknown flag %s (flags: -H, -d, --bearer, --auth-header, --cacert, --retry)", args[0])
 		}
+	}
+	if bearer != "" {
+		headers = append(headers, authHeader+": Bearer "+bearer)
 	}
 	if len(args) != 2 {
 		ts.Fatalf("usage: http [-H header]... [-d body] [--cacert PEM] [--retry] METHOD URL")
@@ -228,4 +246,56 @@ func cmdNFiles(ts *testscript.TestScript, neg bool, args []string) {
 	if fmt.Sprint(len(entries)) != args[1] {
 		ts.Fatalf("%s holds %d entries, want %s", args[0], len(entries), args[1])
 	}
+}
+
+type minterKey struct{}
+
+// jwt VAR [--api Name:Version[:Tier]]... [--scope S]... [--keytype K]
+// [--sub USER] [--app-tier T] [--ttl D]: set VAR to an API Manager style
+// JWT signed with the key of $WORK/jwt.pem.
+func cmdJWT(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 || neg {
+		ts.Fatalf("usage: jwt VAR [--api Name:Version[:Tier]]... [--scope S]... [--keytype K] [--sub USER] [--app-tier T] [--ttl D]")
+	}
+	minter, ok := ts.Value(minterKey{}).(*jwtmint.Minter)
+	if !ok {
+		ts.Fatalf("jwt: no key manager set up")
+	}
+	name, args := args[0], args[1:]
+	var c jwtmint.Claims
+	for len(args) >= 2 {
+		switch args[0] {
+		case "--api":
+			parts := strings.Split(args[1], ":")
+			if len(parts) < 2 {
+				ts.Fatalf("jwt: --api wants Name:Version[:Tier]")
+			}
+			a := jwtmint.API{Name: parts[0], Version: parts[1]}
+			if len(parts) > 2 {
+				a.Tier = parts[2]
+			}
+			c.APIs = append(c.APIs, a)
+		case "--scope":
+			c.Scopes = append(c.Scopes, args[1])
+		case "--keytype":
+			c.KeyType = args[1]
+		case "--sub":
+			c.Subject = args[1]
+		case "--app-tier":
+			c.AppTier = args[1]
+		case "--ttl":
+			d, err := time.ParseDuration(args[1])
+			ts.Check(err)
+			c.TTL = d
+		default:
+			ts.Fatalf("jwt: unknown flag %s", args[0])
+		}
+		args = args[2:]
+	}
+	if len(args) != 0 {
+		ts.Fatalf("jwt: unexpected %q", args)
+	}
+	tok, err := minter.Token(c)
+	ts.Check(err)
+	ts.Setenv(name, tok)
 }

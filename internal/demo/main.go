@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mgwio/mgw/internal/jwtmint"
 	"github.com/mgwio/mgw/internal/testbackend"
 )
 
@@ -96,13 +97,22 @@ func run(ctx context.Context) error {
 	}
 
 	step("Run dist/demo with deploy-time settings")
+	// The key manager that issues access tokens (API Manager 2.x JWTs).
+	km, err := jwtmint.New()
+	if err != nil {
+		return err
+	}
+	jwtCert := filepath.Join(runDir, "jwt.pem")
+	if err := os.WriteFile(jwtCert, km.CertPEM(), 0o644); err != nil {
+		return err
+	}
 	ready := filepath.Join(runDir, "gateway.json")
 	gwEnv := append(os.Environ(),
-		"MGW_HTTP_PORT=0", "MGW_READY_FILE="+ready,
+		"MGW_HTTP_PORT=0", "MGW_READY_FILE="+ready, "MGW_JWT_CERT_FILE="+jwtCert,
 		"MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=demo-secret",
 		"MGW_API_INVENTORYAPI_2_0_0_SANDBOX_PASSWORD=demo-secret",
 	)
-	fmt.Println("MGW_HTTP_PORT=0 MGW_READY_FILE=... MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=*** ./dist/demo")
+	fmt.Println("MGW_HTTP_PORT=0 MGW_READY_FILE=... MGW_JWT_CERT_FILE=jwt.pem MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=*** ./dist/demo")
 	gw := exec.CommandContext(ctx, filepath.Join(ws, "dist", "demo"))
 	gw.Env = gwEnv
 	logs := &strings.Builder{}
@@ -124,15 +134,29 @@ func run(ctx context.Context) error {
 	fmt.Printf("listening on %s after %v\n", base, time.Since(start).Round(time.Millisecond))
 
 	step("Call the gateway")
-	for _, c := range []struct{ method, path, note string }{
-		{"GET", "/health", "liveness"},
-		{"GET", "/pizzashack/1.0.0/menu", "PizzaShackAPI: context and version stripped as a prefix"},
-		{"GET", "/inventory/items/42?fields=qty", "InventoryAPI 2.0.0 is the default version: plain context works"},
-		{"GET", "/petstore/1.0.5/pet/7", "PetstoreAPI: load-balanced endpoints"},
-		{"GET", "/pizzashack/1.0.0/no-such-resource", "no matching resource: WSO2 fault 900906"},
-		{"DELETE", "/pizzashack/1.0.0/menu", "resource without that method: 405 with Allow"},
+	token, err := km.Token(jwtmint.Claims{Scopes: []string{"read:menu"}, APIs: []jwtmint.API{
+		{Name: "PizzaShackAPI", Version: "1.0.0", Tier: "Gold"}, {Name: "InventoryAPI", Version: "2.0.0"}, {Name: "PetstoreAPI", Version: "1.0.5"},
+	}})
+	if err != nil {
+		return err
+	}
+	other, err := km.Token(jwtmint.Claims{APIs: []jwtmint.API{{Name: "PetstoreAPI", Version: "1.0.5"}}})
+	if err != nil {
+		return err
+	}
+	fmt.Println("an application's access token (JWT) subscribed to PizzaShackAPI, InventoryAPI and PetstoreAPI, scope read:menu")
+	for _, c := range []struct{ method, path, header, token, note string }{
+		{"GET", "/health", "", "", "liveness"},
+		{"GET", "/pizzashack/1.0.0/menu", "", "", "no token: 401, fault 900902"},
+		{"GET", "/pizzashack/1.0.0/menu", "Authorization", token, "PizzaShackAPI: context and version stripped as a prefix"},
+		{"GET", "/pizzashack/1.0.0/menu", "Authorization", other, "a token without a subscription to PizzaShackAPI: 403, fault 900908"},
+		{"GET", "/pizzashack/1.0.0/noauth", "", "", "a resource with x-auth-type None"},
+		{"GET", "/inventory/items/42?fields=qty", "X-Inventory-Auth", token, "InventoryAPI 2.0.0 is the default version (its token header is X-Inventory-Auth)"},
+		{"GET", "/petstore/1.0.5/pet/7", "Authorization", token, "PetstoreAPI: load-balanced endpoints"},
+		{"GET", "/pizzashack/1.0.0/no-such-resource", "Authorization", token, "no matching resource: WSO2 fault 900906"},
+		{"DELETE", "/pizzashack/1.0.0/menu", "Authorization", token, "resource without that method: 405 with Allow"},
 	} {
-		if err := call(base, c.method, c.path, c.note); err != nil {
+		if err := call(base, c.method, c.path, c.header, c.token, c.note); err != nil {
 			return err
 		}
 	}
@@ -177,10 +201,13 @@ func show(ctx context.Context, env []string, name string, args ...string) error 
 	return nil
 }
 
-func call(base, method, path, note string) error {
+func call(base, method, path, header, token, note string) error {
 	req, err := http.NewRequest(method, base+path, nil)
 	if err != nil {
 		return err
+	}
+	if token != "" {
+		req.Header.Set(header, "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
