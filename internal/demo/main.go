@@ -4,6 +4,7 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -67,7 +68,8 @@ func run(ctx context.Context) error {
 	backendURL := "http://" + ln.Addr().String()
 	fmt.Println("backend:  ", backendURL)
 
-	simCmd := exec.CommandContext(ctx, *sim, "--addr", "127.0.0.1:0", "--backend", backendURL,
+	received := filepath.Join(runDir, "analytics-received")
+	simCmd := exec.CommandContext(ctx, *sim, "--addr", "127.0.0.1:0", "--backend", backendURL, "--analytics-dir", received,
 		"--ready-file", filepath.Join(runDir, "sim.url"), "--cert-out", filepath.Join(runDir, "apim.pem"))
 	simCmd.Stderr = io.Discard
 	if err := simCmd.Start(); err != nil {
@@ -109,10 +111,15 @@ func run(ctx context.Context) error {
 	ready := filepath.Join(runDir, "gateway.json")
 	gwEnv := append(os.Environ(),
 		"MGW_HTTP_PORT=0", "MGW_READY_FILE="+ready, "MGW_JWT_CERT_FILE="+jwtCert,
+		// Usage analytics, uploaded to the simulator's receiver.
+		"MGW_ANALYTICS_ENABLED=true", "MGW_ANALYTICS_DIR="+filepath.Join(runDir, "usage"),
+		"MGW_ANALYTICS_UPLOAD_URL="+simURL+"/analytics/v1.0/usage/upload-file",
+		"MGW_ANALYTICS_USERNAME=admin", "MGW_ANALYTICS_PASSWORD=admin",
+		"MGW_ANALYTICS_CA_FILE="+filepath.Join(runDir, "apim.pem"),
 		"MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=demo-secret",
 		"MGW_API_INVENTORYAPI_2_0_0_SANDBOX_PASSWORD=demo-secret",
 	)
-	fmt.Println("MGW_HTTP_PORT=0 MGW_READY_FILE=... MGW_JWT_CERT_FILE=jwt.pem MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=*** ./dist/demo")
+	fmt.Println("MGW_HTTP_PORT=0 MGW_READY_FILE=... MGW_JWT_CERT_FILE=jwt.pem MGW_API_INVENTORYAPI_2_0_0_PRODUCTION_PASSWORD=*** \\\n  MGW_ANALYTICS_ENABLED=true MGW_ANALYTICS_UPLOAD_URL=<simulator>/analytics/v1.0/usage/upload-file ... ./dist/demo")
 	gw := exec.CommandContext(ctx, filepath.Join(ws, "dist", "demo"))
 	gw.Env = gwEnv
 	logs := &strings.Builder{}
@@ -173,10 +180,13 @@ func run(ctx context.Context) error {
 		}
 	}
 
-	step("Stop the gateway (SIGTERM: drain, then exit 0)")
+	step("Stop the gateway (SIGTERM: drain, flush analytics, upload, exit 0)")
 	_ = gw.Process.Signal(syscall.SIGTERM)
 	err = gw.Wait()
 	fmt.Printf("exit: %v\n", exitText(err))
+	if err := showReceived(received); err != nil {
+		return err
+	}
 	fmt.Println("\nAccess log lines:")
 	for _, line := range strings.Split(logs.String(), "\n") {
 		if strings.Contains(line, "msg=access") {
@@ -184,6 +194,41 @@ func run(ctx context.Context) error {
 		}
 	}
 	fmt.Printf("\nThe workspace is kept in %s: try 'mgw -C %s setup demo' again, or edit and rebuild.\n", ws, ws)
+	return nil
+}
+
+// showReceived prints the usage files the simulator's analytics receiver
+// got, and their first event lines.
+func showReceived(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("analytics receiver: %w", err)
+	}
+	fmt.Printf("\nThe analytics receiver got %d file(s):\n", len(entries))
+	for _, e := range entries {
+		zr, err := zip.OpenReader(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		for _, f := range zr.File {
+			rc, err := f.Open()
+			if err != nil {
+				zr.Close()
+				return err
+			}
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+			fmt.Printf("  %s: %d events, e.g.\n", e.Name(), len(lines))
+			for _, l := range lines[:min(2, len(lines))] {
+				if len(l) > 160 {
+					l = l[:160] + "..."
+				}
+				fmt.Println("    " + l)
+			}
+		}
+		zr.Close()
+	}
 	return nil
 }
 
