@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -139,11 +140,13 @@ func (s *security) jwtAuth(token string, info *RequestInfo, v *jwtVerifier, sche
 
 // tokenCache remembers verified tokens until they expire. It holds at most
 // size entries; when full it drops about a quarter of them (the original's
-// evictionFactor 0.25), expired ones first.
+// evictionFactor 0.25), expired ones first. Entries are keyed by the
+// token's SHA-256, so memory stays at a few hundred bytes per entry however
+// long the tokens are.
 type tokenCache struct {
 	mu      sync.RWMutex
 	size    int
-	entries map[string]cachedToken
+	entries map[[sha256.Size]byte]cachedToken
 }
 
 type cachedToken struct {
@@ -152,15 +155,16 @@ type cachedToken struct {
 }
 
 func newTokenCache(size int) *tokenCache {
-	return &tokenCache{size: size, entries: map[string]cachedToken{}}
+	return &tokenCache{size: size, entries: map[[sha256.Size]byte]cachedToken{}}
 }
 
 func (c *tokenCache) get(token string) *jwtEntry {
 	if c.size == 0 {
 		return nil
 	}
+	key := sha256.Sum256([]byte(token))
 	c.mu.RLock()
-	ct, ok := c.entries[token]
+	ct, ok := c.entries[key]
 	c.mu.RUnlock()
 	if !ok {
 		return nil
@@ -172,6 +176,7 @@ func (c *tokenCache) put(token string, e *jwtEntry, exp time.Time) {
 	if c.size == 0 {
 		return
 	}
+	key := sha256.Sum256([]byte(token))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= c.size {
@@ -191,5 +196,5 @@ func (c *tokenCache) put(token string, e *jwtEntry, exp time.Time) {
 			drop--
 		}
 	}
-	c.entries[token] = cachedToken{e: e, exp: exp}
+	c.entries[key] = cachedToken{e: e, exp: exp}
 }
