@@ -1,8 +1,10 @@
 package gateway
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,5 +73,23 @@ func BenchmarkSecurityMiddleware(b *testing.B) {
 		if w.Code != 204 {
 			b.Fatalf("status %d: %s", w.Code, w.Body)
 		}
+	}
+}
+
+func TestTokenCacheBoundsBytes(t *testing.T) {
+	c := newTokenCache(1 << 20)
+	long := strings.Repeat("x", 16<<10)
+	exp := time.Now().Add(time.Hour)
+	for i := range 2000 {
+		c.put(fmt.Sprintf("%d.%s", i, long), &jwtEntry{}, exp)
+		if c.bytes > tokenCacheBytes {
+			t.Fatalf("after %d tokens the cache holds %d bytes, more than %d", i+1, c.bytes, tokenCacheBytes)
+		}
+	}
+	if len(c.entries) == 0 {
+		t.Fatal("the cache dropped everything")
+	}
+	if c.get("1999."+long) == nil {
+		t.Fatal("the newest token is not cached")
 	}
 }

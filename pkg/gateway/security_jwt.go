@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -138,15 +137,19 @@ func (s *security) jwtAuth(token string, info *RequestInfo, v *jwtVerifier, sche
 	return s.authorizeJWT(e, info, scheme)
 }
 
+// tokenCacheBytes bounds the bytes of tokens the cache keeps as keys, so a
+// full cache of long tokens cannot grow the gateway's memory unboundedly.
+const tokenCacheBytes = 8 << 20
+
 // tokenCache remembers verified tokens until they expire. It holds at most
-// size entries; when full it drops about a quarter of them (the original's
-// evictionFactor 0.25), expired ones first. Entries are keyed by the
-// token's SHA-256, so memory stays at a few hundred bytes per entry however
-// long the tokens are.
+// size entries and tokenCacheBytes of token text; when full it drops about
+// a quarter of them (the original's evictionFactor 0.25), expired ones
+// first.
 type tokenCache struct {
 	mu      sync.RWMutex
 	size    int
-	entries map[[sha256.Size]byte]cachedToken
+	bytes   int
+	entries map[string]cachedToken
 }
 
 type cachedToken struct {
@@ -155,16 +158,15 @@ type cachedToken struct {
 }
 
 func newTokenCache(size int) *tokenCache {
-	return &tokenCache{size: size, entries: map[[sha256.Size]byte]cachedToken{}}
+	return &tokenCache{size: size, entries: map[string]cachedToken{}}
 }
 
 func (c *tokenCache) get(token string) *jwtEntry {
 	if c.size == 0 {
 		return nil
 	}
-	key := sha256.Sum256([]byte(token))
 	c.mu.RLock()
-	ct, ok := c.entries[key]
+	ct, ok := c.entries[token]
 	c.mu.RUnlock()
 	if !ok {
 		return nil
@@ -176,15 +178,17 @@ func (c *tokenCache) put(token string, e *jwtEntry, exp time.Time) {
 	if c.size == 0 {
 		return
 	}
-	key := sha256.Sum256([]byte(token))
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= c.size {
+	if _, ok := c.entries[token]; ok {
+		return
+	}
+	if len(c.entries) >= c.size || c.bytes+len(token) > tokenCacheBytes {
 		now := time.Now()
-		drop := c.size/4 + 1
+		drop := len(c.entries)/4 + 1
 		for k, v := range c.entries {
 			if v.exp.Before(now) {
-				delete(c.entries, k)
+				c.remove(k)
 				drop--
 			}
 		}
@@ -192,9 +196,16 @@ func (c *tokenCache) put(token string, e *jwtEntry, exp time.Time) {
 			if drop <= 0 {
 				break
 			}
-			delete(c.entries, k)
+			c.remove(k)
 			drop--
 		}
 	}
-	c.entries[key] = cachedToken{e: e, exp: exp}
+	c.entries[token] = cachedToken{e: e, exp: exp}
+	c.bytes += len(token)
+}
+
+// remove deletes one entry; the caller holds the lock.
+func (c *tokenCache) remove(token string) {
+	delete(c.entries, token)
+	c.bytes -= len(token)
 }
