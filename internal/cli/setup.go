@@ -154,10 +154,7 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 		ui.Infof("pulling label %q from %s", label, conn.serverURL)
 		apis, err = client.APIsByLabel(ctx, label, func(done, total int) { ui.Progress("APIs fetched", done, total) })
 		if err != nil {
-			return err
-		}
-		if len(apis) == 0 {
-			return fmt.Errorf("no published APIs found for label %q on %s: check the label name (labels are case-sensitive) and that its APIs are published", label, conn.serverURL)
+			return err // an empty label is apim.ErrNotFound, naming the label
 		}
 	}
 	files := workspace.LabelFiles{}
