@@ -68,41 +68,33 @@ advanced:
     limit: {type: requestCount, requestCount: 1000000000, unitTime: 1, timeUnit: min}
 `
 
-// label is the workspace files of the benchmark label.
+// label is the workspace files of the benchmark label: the API with
+// security off at basePath, and a secured copy at JWTBasePath.
 func label(basePath, backend string) workspace.LabelFiles {
-	api := fmt.Sprintf(`openapi: 3.0.0
-info:
-  title: Bench
-  version: v1
-x-wso2-basePath: %s
-x-wso2-disable-security: true
-x-wso2-throttling-tier: BenchAPI
-x-wso2-production-endpoints:
-  urls:
-    - %s
-paths:
-  /size/{n}:
-    get:
-      parameters:
-        - {name: n, in: path, required: true, schema: {type: integer}}
-      responses:
-        '200': {description: n bytes}
-`, strconv.Quote(basePath), strconv.Quote(backend))
-	return workspace.LabelFiles{"apis/Bench-v1.yaml": []byte(api), "apis/BenchJWT-v1.yaml": []byte(securedAPI(backend)), workspace.PoliciesFile: []byte(benchPolicies)}
+	return workspace.LabelFiles{
+		"apis/Bench-v1.yaml":    benchAPI("Bench", basePath, backend, false),
+		"apis/BenchJWT-v1.yaml": benchAPI("BenchJWT", JWTBasePath, backend, true),
+		workspace.PoliciesFile:  []byte(benchPolicies),
+	}
 }
 
 // JWTBasePath is where the secured copy of the benchmark API is served
 // (the gateway-jwt variant calls it with a JWT).
 const JWTBasePath = "/bench-jwt/v1"
 
-// securedAPI is the benchmark API with security on (OAuth2: JWT).
-func securedAPI(backend string) string {
-	return fmt.Sprintf(`openapi: 3.0.0
+// benchAPI is the benchmark API: GET /size/{n} answers n bytes. The
+// unsecured one carries the API-level tier gateway-throttle enforces.
+func benchAPI(title, basePath, backend string, secured bool) []byte {
+	extra := "x-wso2-disable-security: true\nx-wso2-throttling-tier: BenchAPI\n"
+	if secured {
+		extra = ""
+	}
+	return fmt.Appendf(nil, `openapi: 3.0.0
 info:
-  title: BenchJWT
+  title: %s
   version: v1
 x-wso2-basePath: %s
-x-wso2-production-endpoints:
+%sx-wso2-production-endpoints:
   urls:
     - %s
 paths:
@@ -112,5 +104,5 @@ paths:
         - {name: n, in: path, required: true, schema: {type: integer}}
       responses:
         '200': {description: n bytes}
-`, strconv.Quote(JWTBasePath), strconv.Quote(backend))
+`, title, strconv.Quote(basePath), extra, strconv.Quote(backend))
 }
