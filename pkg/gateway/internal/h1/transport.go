@@ -57,7 +57,10 @@ type conn struct {
 	reused   bool
 	replay   bool        // the current request may be sent again once written
 	canceled atomic.Bool // set by the request's cancellation hook
-	closed   bool
+
+	rc         *reqCtx     // the served request hooked by the fast path
+	unhookFast func() bool // detachFast, made once
+	closed     bool
 }
 
 func (c *conn) close() {
@@ -97,16 +100,37 @@ func (c *conn) recheck() {
 var aLongTimeAgo = time.Unix(1, 0)
 
 // hook makes I/O on c fail as soon as ctx ends. The returned function
-// unregisters it and reports whether it did so before ctx ended.
+// unregisters it and reports whether it did so before ctx ended. The
+// context of a request served by Server takes a path that allocates
+// nothing.
 func (c *conn) hook(ctx context.Context) func() bool {
 	c.canceled.Store(false)
+	if rc, ok := ctx.Value(reqCtxKey{}).(*reqCtx); ok && !rc.canceledNow() {
+		if rc.attach(c) {
+			c.rc = rc
+			if c.unhookFast == nil {
+				c.unhookFast = c.detachFast
+			}
+			return c.unhookFast
+		}
+	}
 	if ctx.Done() == nil {
 		return func() bool { return true }
 	}
-	return context.AfterFunc(ctx, func() {
-		c.canceled.Store(true)
-		c.nc.SetDeadline(aLongTimeAgo)
-	})
+	return context.AfterFunc(ctx, c.interrupt)
+}
+
+// interrupt makes c's pending and future I/O fail at once.
+func (c *conn) interrupt() {
+	c.canceled.Store(true)
+	c.nc.SetDeadline(aLongTimeAgo)
+}
+
+// detachFast undoes the fast path of hook.
+func (c *conn) detachFast() bool {
+	rc := c.rc
+	c.rc = nil
+	return rc.detach(c)
 }
 
 func (t *Transport) maxHeader() int {

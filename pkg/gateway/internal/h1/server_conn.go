@@ -1,0 +1,316 @@
+package h1
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Connection states, for Shutdown.
+const (
+	stateIdle   int32 = iota // waiting for a request (or new)
+	stateActive              // reading, serving or answering a request
+	stateClosed              // closed by Shutdown or Close
+)
+
+// watchDelay is how long a request runs before the server starts reading
+// its connection to notice a client that went away. Most requests end
+// sooner and never pay for the extra read.
+const watchDelay = 100 * time.Millisecond
+
+// maxDrain is how much of a request body the handler left unread the
+// server reads to keep the connection; a larger rest closes it.
+const maxDrain = 256 << 10
+
+// serverConn is one client connection and its buffers.
+type serverConn struct {
+	s      *Server
+	nc     net.Conn
+	cr     connReader
+	br     *bufio.Reader
+	bw     *bufio.Writer
+	remote string
+	state  atomic.Int32
+
+	scratch    []byte      // reused for request heads
+	respHeader http.Header // reused for each response's header: a handler must not use its ResponseWriter after returning
+	pend       []byte      // response body held back to compute Content-Length
+	num        [32]byte
+	date       [len(http.TimeFormat)]byte
+	dateSec    int64
+	deadline   bool        // a read deadline is set
+	broken     atomic.Bool // the connection cannot carry another request
+
+	wmu      sync.Mutex // guards the watch fields
+	watchT   *time.Timer
+	armed    bool          // the current request may be watched
+	watching bool          // the watch read is in progress
+	aborting bool          // the watch read is being interrupted
+	watchEnd chan struct{} // closed when the watch read returns
+	reqCtx   *reqCtx       // the current request's context, while its handler runs
+}
+
+// connReader is what the connection's bufio.Reader reads from: the socket,
+// after a byte the watch read may have taken from a pipelined request.
+type connReader struct {
+	nc      net.Conn
+	b       [1]byte
+	hasByte bool
+}
+
+// Read implements io.Reader.
+func (r *connReader) Read(p []byte) (int, error) {
+	if r.hasByte && len(p) > 0 {
+		p[0] = r.b[0]
+		r.hasByte = false
+		return 1, nil
+	}
+	return r.nc.Read(p)
+}
+
+func newServerConn(s *Server, nc net.Conn) *serverConn {
+	c := &serverConn{s: s, nc: nc, remote: nc.RemoteAddr().String()}
+	c.cr.nc = nc
+	c.br = bufio.NewReaderSize(&c.cr, 4096)
+	c.bw = bufio.NewWriterSize(nc, 4096)
+	return c
+}
+
+// serve runs the connection's requests one after another.
+func (c *serverConn) serve() {
+	defer c.close()
+	defer func() {
+		if p := recover(); p != nil && p != http.ErrAbortHandler {
+			buf := make([]byte, 16<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			c.s.logf("h1: panic serving %s: %v\n%s", c.remote, p, buf)
+		}
+	}()
+	for {
+		if !c.waitRequest() {
+			return
+		}
+		if !c.serveRequest() {
+			return
+		}
+		if c.s.closing.Load() || !c.state.CompareAndSwap(stateActive, stateIdle) {
+			return
+		}
+	}
+}
+
+func (c *serverConn) close() {
+	c.state.Store(stateClosed)
+	c.nc.Close()
+	if c.watchT != nil {
+		c.watchT.Stop()
+	}
+	c.s.trackConn(c, false)
+}
+
+// waitRequest waits, within the idle timeout, for the first byte of the
+// next request, and marks the connection active.
+func (c *serverConn) waitRequest() bool {
+	if c.br.Buffered() == 0 {
+		if d := c.s.idleTimeout(); d > 0 {
+			c.nc.SetReadDeadline(time.Now().Add(d))
+			c.deadline = true
+		} else if c.deadline {
+			c.nc.SetReadDeadline(time.Time{})
+			c.deadline = false
+		}
+		if _, err := c.br.Peek(1); err != nil {
+			return false
+		}
+	}
+	return c.state.CompareAndSwap(stateIdle, stateActive)
+}
+
+// serveRequest reads one request, runs the handler and finishes the
+// response. It reports whether the connection may carry another request.
+func (c *serverConn) serveRequest() bool {
+	t0 := time.Now()
+	var whole time.Time
+	if d := c.s.ReadTimeout; d > 0 {
+		whole = t0.Add(d)
+	}
+	switch hdr := c.s.ReadHeaderTimeout; {
+	case hdr > 0 && (whole.IsZero() || t0.Add(hdr).Before(whole)):
+		c.nc.SetReadDeadline(t0.Add(hdr))
+		c.deadline = true
+	case !whole.IsZero():
+		c.nc.SetReadDeadline(whole)
+		c.deadline = true
+	case c.deadline:
+		c.nc.SetReadDeadline(time.Time{})
+		c.deadline = false
+	}
+
+	ex := &serverExchange{}
+	err := c.readRequest(ex)
+	if err != nil {
+		c.answerBadRequest(err)
+		return false
+	}
+	// The head is in: the read deadline is now the whole request's.
+	if c.deadline && !whole.Equal(time.Time{}) {
+		c.nc.SetReadDeadline(whole)
+	} else if c.deadline {
+		c.nc.SetReadDeadline(time.Time{})
+		c.deadline = false
+	}
+	if d := c.s.WriteTimeout; d > 0 {
+		c.nc.SetWriteDeadline(time.Now().Add(d))
+	}
+
+	defer ex.ctx.cancel()
+	ex.req = ex.tmpl.WithContext(&ex.ctx)
+	ex.resp.init(c, ex)
+	c.wmu.Lock()
+	c.reqCtx = &ex.ctx
+	c.wmu.Unlock()
+	if ex.body.done {
+		c.arm()
+	}
+	ok := c.runHandler(ex)
+	c.disarm()
+	c.wmu.Lock()
+	c.reqCtx = nil
+	c.wmu.Unlock()
+	if !ok {
+		return false
+	}
+	ex.resp.finish()
+	return !c.broken.Load() && !ex.resp.closeAfter && ex.resp.werr == nil
+}
+
+// runHandler calls the handler. A panic aborts the response, logged
+// unless it is http.ErrAbortHandler; runHandler then reports false and
+// the connection must close.
+func (c *serverConn) runHandler(ex *serverExchange) (ok bool) {
+	defer func() {
+		if ok {
+			return
+		}
+		p := recover()
+		if p != http.ErrAbortHandler {
+			buf := make([]byte, 16<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			c.s.logf("h1: panic serving %s: %v\n%s", c.remote, p, buf)
+		}
+		// Send what the handler flushed so far, no more: the client must
+		// see a broken response, not a complete short one.
+		ex.resp.abort()
+	}()
+	c.s.Handler.ServeHTTP(&ex.resp, ex.req)
+	return true
+}
+
+// answerBadRequest answers a request that could not be read; read errors
+// and timeouts before a whole head just close the connection.
+func (c *serverConn) answerBadRequest(err error) {
+	var re *requestError
+	if !errors.As(err, &re) {
+		return
+	}
+	if c.s.WriteTimeout > 0 {
+		c.nc.SetWriteDeadline(time.Now().Add(c.s.WriteTimeout))
+	}
+	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s",
+		re.status, http.StatusText(re.status), len(re.msg)+1, re.msg+"\n")
+	c.bw.Flush()
+	// Let the client read the answer before the connection closes.
+	if tc, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		tc.CloseWrite()
+		c.nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+		io.CopyN(io.Discard, c.nc, 256<<10)
+	}
+}
+
+// arm starts the client watch timer for the current request, whose body
+// has been read in full.
+func (c *serverConn) arm() {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.armed || c.reqCtx == nil {
+		return
+	}
+	c.armed = true
+	if c.watchT == nil {
+		c.watchT = time.AfterFunc(watchDelay, c.watch)
+	} else {
+		c.watchT.Reset(watchDelay)
+	}
+}
+
+// disarm stops watching the client; once it returns, the connection's
+// reads belong to the serving goroutine again.
+func (c *serverConn) disarm() {
+	c.wmu.Lock()
+	if !c.armed {
+		c.wmu.Unlock()
+		return
+	}
+	c.armed = false
+	c.watchT.Stop()
+	if !c.watching {
+		c.wmu.Unlock()
+		return
+	}
+	c.aborting = true
+	end := c.watchEnd
+	c.nc.SetReadDeadline(aLongTimeAgo)
+	c.wmu.Unlock()
+	<-end
+	c.wmu.Lock()
+	c.aborting = false
+	c.wmu.Unlock()
+	c.nc.SetReadDeadline(time.Time{})
+	c.deadline = false
+}
+
+// watch runs on the timer's goroutine: it reads from the connection until
+// disarm interrupts it, the client sends more (a pipelined request, kept
+// for later) or the client goes away, which cancels the request.
+func (c *serverConn) watch() {
+	c.wmu.Lock()
+	if !c.armed || c.watching {
+		c.wmu.Unlock()
+		return
+	}
+	c.watching = true
+	c.watchEnd = make(chan struct{})
+	if c.deadline {
+		// ReadTimeout covers reading the request, not waiting for the
+		// handler.
+		c.nc.SetReadDeadline(time.Time{})
+	}
+	c.wmu.Unlock()
+
+	n, err := c.nc.Read(c.cr.b[:])
+
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if n == 1 {
+		c.cr.hasByte = true
+	}
+	// A client that half-closed after pipelining requests still waits
+	// for their answers: only an end with nothing left to serve means it
+	// went away.
+	halfClosed := err == io.EOF && c.br.Buffered() > 0
+	if err != nil && !c.aborting && !halfClosed {
+		c.broken.Store(true)
+		if c.reqCtx != nil {
+			c.reqCtx.cancel()
+		}
+	}
+	c.watching = false
+	close(c.watchEnd)
+}
