@@ -82,6 +82,10 @@ type ServerConfig struct {
 	// TrustedProxies are CIDRs (or addresses) whose X-Forwarded-* headers
 	// are kept and extended instead of replaced.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// Engine is the server of the plain-HTTP listener: "h1" (the
+	// gateway's own HTTP/1.1 server) or "net/http" (MGW_SERVER_ENGINE).
+	// HTTPS always uses net/http.
+	Engine string `yaml:"engine"`
 }
 
 // BackendConfig holds the defaults for connections to backends.
@@ -235,6 +239,7 @@ func DefaultConfig() Config {
 			MaxHeaderBytes:    64 << 10,
 			MaxBodyBytes:      32 << 20,
 			ShutdownGrace:     30 * time.Second,
+			Engine:            EngineH1,
 		},
 		Backend: BackendConfig{
 			ConnectTimeout:      5 * time.Second,

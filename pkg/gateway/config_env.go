@@ -27,6 +27,7 @@ var envVars = []envVar{
 	{name: "MGW_MAX_BODY_BYTES", path: "server.max_body_bytes"},
 	{name: "MGW_SHUTDOWN_GRACE", path: "server.shutdown_grace"},
 	{name: "MGW_READY_FILE", path: "server.ready_file"},
+	{name: "MGW_SERVER_ENGINE", path: "server.engine"},
 	{name: "MGW_BACKEND_CA_FILE", path: "backend.ca_file"},
 	{name: "MGW_BACKEND_ENGINE", path: "backend.engine"},
 	{name: "MGW_LOG_LEVEL", path: "log.level"},

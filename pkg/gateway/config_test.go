@@ -132,11 +132,12 @@ func TestLoadConfigSyntaxErrors(t *testing.T) {
 func TestValidationProblems(t *testing.T) {
 	spec := petstore("http://127.0.0.1:1")
 	file := writeFile(t, "gw.yaml", "https:\n  cert_file: c.pem\n  client_auth: maybe\nhttp:\n  enabled: false\n")
-	_, err := LoadConfig(spec, file, []string{"MGW_HTTPS_PORT=70000", "MGW_TRUSTED_PROXIES=10.0.0.0/8, nonsense", "MGW_LOG_FORMAT=xml"})
+	_, err := LoadConfig(spec, file, []string{"MGW_HTTPS_PORT=70000", "MGW_TRUSTED_PROXIES=10.0.0.0/8, nonsense", "MGW_LOG_FORMAT=xml", "MGW_SERVER_ENGINE=fasthttp"})
 	want := []string{
 		"MGW_HTTPS_PORT (https.port): 70000 is not a TCP port; use 1-65535, or 0 for any free port",
 		"https: set both cert_file and key_file (MGW_TLS_CERT_FILE, MGW_TLS_KEY_FILE) to enable HTTPS, or neither",
 		file + `:3: https.client_auth: "maybe" is not allowed; use require or optional`,
+		`MGW_SERVER_ENGINE (server.engine): is "fasthttp"; use h1 or net/http`,
 		`MGW_LOG_FORMAT (log.format): "xml" is not a format; use text or json`,
 		`MGW_TRUSTED_PROXIES (server.trusted_proxies): item 2: "nonsense" is neither an address nor a CIDR such as 10.0.0.0/8`,
 	}

@@ -63,6 +63,9 @@ func (c *Config) validate(spec *Spec) []string {
 	if c.Backend.MaxIdleConnsPerHost < 1 {
 		bad("backend.max_idle_conns_per_host", "must be at least 1")
 	}
+	if c.Server.Engine != EngineH1 && c.Server.Engine != EngineNetHTTP {
+		bad("server.engine", "is %q; use h1 or net/http", c.Server.Engine)
+	}
 	if c.Backend.Engine != EngineH1 && c.Backend.Engine != EngineNetHTTP {
 		bad("backend.engine", "is %q; use h1 or net/http", c.Backend.Engine)
 	}

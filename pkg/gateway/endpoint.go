@@ -40,7 +40,7 @@ type transportKey struct {
 	connect, response time.Duration
 }
 
-// Values of backend.engine.
+// Values of server.engine and backend.engine.
 const (
 	EngineH1      = "h1"
 	EngineNetHTTP = "net/http"

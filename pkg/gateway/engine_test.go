@@ -157,3 +157,33 @@ func BenchmarkProxyEngines(b *testing.B) {
 		})
 	}
 }
+
+// TestServerEngines serves the same requests with both engines of the
+// plain-HTTP listener: a proxied upload, a fault and the health check.
+func TestServerEngines(t *testing.T) {
+	be := echoBackend(t, "prod")
+	for _, engine := range []string{EngineH1, EngineNetHTTP} {
+		t.Run(engine, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.Server.Engine = engine
+			gw := start(t, petstore(be.URL), cfg)
+			c := client()
+			resp, body := do(t, c, "POST", gw.http+"/petstore/v1/pet?a=1", strings.NewReader("hi"), "X-Custom", "v")
+			e := decodeEcho(t, body)
+			if resp.StatusCode != 200 || e.RequestURI != "/api/pet?a=1" || e.Body != "hi" || e.Header.Get("X-Custom") != "v" {
+				t.Errorf("proxied upload: status %d, backend got %+v", resp.StatusCode, e)
+			}
+			if resp.Header.Get("X-Request-Id") == "" || resp.Header.Get("Date") == "" {
+				t.Errorf("response header %v lacks X-Request-Id or Date", resp.Header)
+			}
+			resp, body = do(t, c, "GET", gw.http+"/no-such-api/v1/pet", nil)
+			if resp.StatusCode != 404 || !strings.Contains(body, "900906") || resp.ContentLength != int64(len(body)) {
+				t.Errorf("fault: status %d, length %d, body %q", resp.StatusCode, resp.ContentLength, body)
+			}
+			resp, body = do(t, c, "GET", gw.http+"/health", nil)
+			if resp.StatusCode != 200 || body != `{"status":"healthy"}` {
+				t.Errorf("health: %d %q", resp.StatusCode, body)
+			}
+		})
+	}
+}

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/h1"
 )
 
 // Listeners are the sockets the gateway serves; either may be nil.
@@ -34,6 +36,13 @@ func (l Listeners) Addrs() map[string]string {
 		out["https"] = l.HTTPS.Addr().String()
 	}
 	return out
+}
+
+// server is what Serve needs of http.Server and h1.Server.
+type server interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
 }
 
 // ErrGraceExpired reports a shutdown whose in-flight requests did not
@@ -84,10 +93,21 @@ func (g *Gateway) Serve(ctx context.Context, ls Listeners) error {
 			ErrorLog:          errLog,
 		}
 	}
-	var servers []*http.Server
+	var servers []server
 	errc := make(chan error, 2)
 	if ls.HTTP != nil {
-		s := newServer()
+		var s server = newServer()
+		if g.cfg.Server.Engine == EngineH1 {
+			s = &h1.Server{
+				Handler:           h,
+				ReadHeaderTimeout: g.cfg.Server.ReadHeaderTimeout,
+				ReadTimeout:       g.cfg.Server.ReadTimeout,
+				WriteTimeout:      g.cfg.Server.WriteTimeout,
+				IdleTimeout:       g.cfg.Server.IdleTimeout,
+				MaxHeaderBytes:    int(g.cfg.Server.MaxHeaderBytes),
+				ErrorLog:          errLog,
+			}
+		}
 		servers = append(servers, s)
 		go func() { errc <- s.Serve(ls.HTTP) }()
 	}

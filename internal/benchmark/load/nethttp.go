@@ -6,3 +6,9 @@ package main
 func netHTTPEnv(*Env) []string {
 	return []string{"MGW_BACKEND_ENGINE=net/http"}
 }
+
+// netHTTPServerEnv makes the gateway-nethttp-server variant serve clients
+// with net/http's server instead of the gateway's own HTTP/1.1 server.
+func netHTTPServerEnv(*Env) []string {
+	return []string{"MGW_SERVER_ENGINE=net/http"}
+}

@@ -87,6 +87,7 @@ func variants() []Variant {
 		{Name: "gateway", About: "mgw gateway, routing only, no access log", Goals: true, Start: startGateway(false)},
 		{Name: "gateway-accesslog", About: "mgw gateway, routing only, access log on", Start: startGateway(true)},
 		{Name: "gateway-nethttp", About: "mgw gateway, routing only, net/http backend client", Start: startGateway(false, netHTTPEnv)},
+		{Name: "gateway-nethttp-server", About: "mgw gateway, routing only, net/http server for clients", Start: startGateway(false, netHTTPServerEnv)},
 		{Name: "gateway-throttle", About: "mgw gateway, in-memory throttling: API-level and Unauthenticated policies", Start: startGateway(false, throttleEnv)},
 		{Name: "gateway-jwt", About: "mgw gateway, JWT authentication (RS256, verified-token cache) on a secured copy of the API", Start: startGatewayJWT},
 		{Name: "gateway-analytics", About: "mgw gateway, usage analytics written to files (no upload)", Start: startGateway(false, analyticsEnv)},
