@@ -91,8 +91,12 @@ func TestThrottleTwoGatewaysShareRedis(t *testing.T) {
 	srv := redistest.Start(t, "s3cret")
 	be := backend(t, func(w http.ResponseWriter, r *http.Request) {})
 	pols := Policies{Advanced: []Policy{countPolicy("APITier", 50, 1, "hour")}}
-	g1 := start(t, throttleSpec(be.URL, pols, "APITier"), redisConfig(srv.URL()))
-	g2 := start(t, throttleSpec(be.URL, pols, "APITier"), redisConfig(srv.URL()))
+	cfg := redisConfig(srv.URL())
+	// As in TestThrottleExactUnderConcurrency: on a loaded machine a Redis
+	// timeout would count locally and let more requests through.
+	cfg.Throttling.RedisTimeout = 10 * time.Second
+	g1 := start(t, throttleSpec(be.URL, pols, "APITier"), cfg)
+	g2 := start(t, throttleSpec(be.URL, pols, "APITier"), cfg)
 	got := burst(t, concurrentClient(), 400, g1.http+"/pizza/1.0.0/open", g2.http+"/pizza/1.0.0/open")
 	if got[200] != 50 || got[429] != 350 {
 		t.Fatalf("statuses %v; want one shared quota of 50", got)
