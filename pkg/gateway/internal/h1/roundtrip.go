@@ -104,6 +104,8 @@ func (t *Transport) exchange(ctx context.Context, c *conn, req *http.Request, bo
 	rt := t.ResponseHeaderTimeout
 	if rt > 0 {
 		c.setDeadline(time.Now().Add(rt))
+	} else if c.readDeadline {
+		c.setDeadline(time.Time{}) // left by the last exchange, whose body was buffered
 	}
 	cl, chunked, err := t.writeHead(c, req, body)
 	if err != nil {
@@ -253,7 +255,11 @@ func (t *Transport) response(c *conn, req *http.Request, h *head, stop func() bo
 	}
 	f.reuse = f.reuse && sent && !req.Close
 	// Clear the header timeout: bodies stream for as long as they take.
-	c.setReadDeadline(time.Time{})
+	// A body already in the buffer needs no more reads; the next
+	// exchange sets its own deadline first.
+	if c.readDeadline && (f.length < 0 || int64(c.br.Buffered()) < f.length) {
+		c.setReadDeadline(time.Time{})
+	}
 	if c.canceled.Load() {
 		return nil, errCanceled
 	}

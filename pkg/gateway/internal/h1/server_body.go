@@ -50,6 +50,10 @@ func (b *reqBody) read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	if b.c.staleDeadline {
+		b.c.nc.SetReadDeadline(time.Time{})
+		b.c.staleDeadline, b.c.deadline = false, false
+	}
 	if b.expectContinue {
 		b.expectContinue = false
 		if err := b.ex.resp.writeContinue(); err != nil {
@@ -159,10 +163,10 @@ func (b *reqBody) finish(drain bool) bool {
 	if !b.chunked && b.left > maxDrain {
 		return false
 	}
-	if !b.c.deadline {
+	if !b.c.deadline || b.c.staleDeadline {
 		// A client trickling the rest must not hold the connection.
 		b.c.nc.SetReadDeadline(time.Now().Add(drainTimeout))
-		b.c.deadline = true
+		b.c.deadline, b.c.staleDeadline = true, false
 	}
 	var buf [4096]byte
 	for total := 0; total <= maxDrain; {

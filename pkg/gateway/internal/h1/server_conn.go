@@ -2,6 +2,7 @@ package h1
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -39,14 +40,15 @@ type serverConn struct {
 	remote string
 	state  atomic.Int32
 
-	scratch    []byte      // reused for request heads
-	respHeader http.Header // reused for each response's header: a handler must not use its ResponseWriter after returning
-	pend       []byte      // response body held back to compute Content-Length
-	num        [32]byte
-	date       [len(http.TimeFormat)]byte
-	dateSec    int64
-	deadline   bool        // a read deadline is set
-	broken     atomic.Bool // the connection cannot carry another request
+	scratch       []byte      // reused for request heads
+	respHeader    http.Header // reused for each response's header: a handler must not use its ResponseWriter after returning
+	pend          []byte      // response body held back to compute Content-Length
+	num           [32]byte
+	date          [len(http.TimeFormat)]byte
+	dateSec       int64
+	deadline      bool        // a read deadline is set
+	staleDeadline bool        // the deadline set was for the idle wait or the head: clear it before a read that may block
+	broken        atomic.Bool // the connection cannot carry another request
 
 	wmu      sync.Mutex // guards the watch fields
 	watchT   *time.Timer
@@ -118,6 +120,7 @@ func (c *serverConn) close() {
 // waitRequest waits, within the idle timeout, for the first byte of the
 // next request, and marks the connection active.
 func (c *serverConn) waitRequest() bool {
+	c.staleDeadline = false
 	if c.br.Buffered() == 0 {
 		if d := c.s.idleTimeout(); d > 0 {
 			c.nc.SetReadDeadline(time.Now().Add(d))
@@ -136,21 +139,29 @@ func (c *serverConn) waitRequest() bool {
 // serveRequest reads one request, runs the handler and finishes the
 // response. It reports whether the connection may carry another request.
 func (c *serverConn) serveRequest() bool {
-	t0 := time.Now()
-	var whole time.Time
+	var t0, whole time.Time
+	if c.s.ReadTimeout > 0 || c.s.ReadHeaderTimeout > 0 {
+		t0 = time.Now()
+	}
 	if d := c.s.ReadTimeout; d > 0 {
 		whole = t0.Add(d)
 	}
-	switch hdr := c.s.ReadHeaderTimeout; {
-	case hdr > 0 && (whole.IsZero() || t0.Add(hdr).Before(whole)):
-		c.nc.SetReadDeadline(t0.Add(hdr))
-		c.deadline = true
-	case !whole.IsZero():
-		c.nc.SetReadDeadline(whole)
-		c.deadline = true
-	case c.deadline:
-		c.nc.SetReadDeadline(time.Time{})
-		c.deadline = false
+	// Most heads arrive in one segment: when the whole head is buffered,
+	// reading it cannot block and needs no deadline of its own, and the
+	// idle deadline is left in place until a read could block again (see
+	// staleDeadline). That saves two deadline changes per request.
+	if !headBuffered(c.br) {
+		switch hdr := c.s.ReadHeaderTimeout; {
+		case hdr > 0 && (whole.IsZero() || t0.Add(hdr).Before(whole)):
+			c.nc.SetReadDeadline(t0.Add(hdr))
+			c.deadline = true
+		case !whole.IsZero():
+			c.nc.SetReadDeadline(whole)
+			c.deadline = true
+		case c.deadline:
+			c.nc.SetReadDeadline(time.Time{})
+			c.deadline = false
+		}
 	}
 
 	ex := &serverExchange{}
@@ -159,12 +170,15 @@ func (c *serverConn) serveRequest() bool {
 		c.answerBadRequest(err)
 		return false
 	}
-	// The head is in: the read deadline is now the whole request's.
-	if c.deadline && !whole.Equal(time.Time{}) {
+	// The head is in: the read deadline is now the whole request's, or
+	// none; clearing an idle or header deadline waits for the next read
+	// that could block (body, client watch).
+	switch {
+	case !whole.IsZero():
 		c.nc.SetReadDeadline(whole)
-	} else if c.deadline {
-		c.nc.SetReadDeadline(time.Time{})
-		c.deadline = false
+		c.deadline = true
+	case c.deadline:
+		c.staleDeadline = true
 	}
 	if d := c.s.WriteTimeout; d > 0 {
 		c.nc.SetWriteDeadline(time.Now().Add(d))
@@ -288,8 +302,8 @@ func (c *serverConn) watch() {
 	c.watching = true
 	c.watchEnd = make(chan struct{})
 	if c.deadline {
-		// ReadTimeout covers reading the request, not waiting for the
-		// handler.
+		// ReadTimeout covers reading the request, and the idle or header
+		// deadline the wait; neither covers waiting for the handler.
 		c.nc.SetReadDeadline(time.Time{})
 	}
 	c.wmu.Unlock()
@@ -313,4 +327,10 @@ func (c *serverConn) watch() {
 	}
 	c.watching = false
 	close(c.watchEnd)
+}
+
+// headBuffered reports whether br holds a whole request head already.
+func headBuffered(br *bufio.Reader) bool {
+	buf, _ := br.Peek(br.Buffered())
+	return bytes.Contains(buf, []byte("\n\r\n")) || bytes.Contains(buf, []byte("\n\n"))
 }

@@ -58,6 +58,8 @@ type conn struct {
 	replay   bool        // the current request may be sent again once written
 	canceled atomic.Bool // set by the request's cancellation hook
 
+	readDeadline bool // a read deadline is set (cleared lazily, see response)
+
 	rc         *reqCtx     // the served request hooked by the fast path
 	unhookFast func() bool // detachFast, made once
 	closed     bool
@@ -74,11 +76,13 @@ func (c *conn) close() {
 // without undoing a cancellation that happened meanwhile.
 func (c *conn) setDeadline(t time.Time) {
 	c.nc.SetDeadline(t)
+	c.readDeadline = !t.IsZero()
 	c.recheck()
 }
 
 func (c *conn) setReadDeadline(t time.Time) {
 	c.nc.SetReadDeadline(t)
+	c.readDeadline = !t.IsZero()
 	c.recheck()
 }
 
