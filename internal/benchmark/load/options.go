@@ -18,6 +18,10 @@ type Options struct {
 	Targets      []Variant
 	NginxWorkers string
 	Keep         bool
+	// Rounds is how many times each target is measured, the targets
+	// taking turns, so that a slow moment of a shared machine does not
+	// decide a ratio; the report shows each target's median run.
+	Rounds int
 }
 
 // maxBody is the largest body the backend serves.
@@ -42,6 +46,7 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.Body, "body", 1024, "response body `bytes`")
 	targets := fs.String("targets", defaultTargets, "comma-separated targets to measure, in order: direct, nginx, bare, gateway, gateway-accesslog")
 	fs.StringVar(&o.NginxWorkers, "nginx-workers", "auto", "nginx worker_processes: auto (one per CPU) or a number")
+	fs.IntVar(&o.Rounds, "rounds", 1, "measure every target this many times, taking turns, and report each one's median run (3 or 5 steady a shared machine's numbers)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (configurations, logs, binaries) and print where it is")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -54,6 +59,9 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	}
 	if o.Warmup < 0 || o.Warmup%time.Second != 0 {
 		return o, fmt.Errorf("-warmup %v: give whole seconds, such as 2s, or 0 for none", o.Warmup)
+	}
+	if o.Rounds < 1 || o.Rounds > 99 {
+		return o, fmt.Errorf("-rounds %d: give 1 to 99", o.Rounds)
 	}
 	if o.Threads < 1 {
 		return o, fmt.Errorf("-threads %d: give at least 1", o.Threads)

@@ -28,6 +28,7 @@ func TestParseOptions(t *testing.T) {
 		"from 0 to":               {"-body", "-1"},
 		"auto or a positive":      {"-nginx-workers", "0"},
 		"unexpected argument":     {"extra"},
+		"give 1 to 99":            {"-rounds", "0"},
 	}
 	for want, args := range bad {
 		if _, err := parseOptions(args, io.Discard); err == nil || !strings.Contains(err.Error(), want) {

@@ -28,7 +28,11 @@ func header(ctx context.Context, o Options, t tools) string {
 	if t.nginx != "" {
 		fmt.Fprintf(&b, "; %s, worker_processes %s", firstLine(ctx, t.nginx, "-v"), o.NginxWorkers)
 	}
-	b.WriteString("\npeak RSS: VmHWM of the target process plus its children (nginx: master and workers)\n\n")
+	b.WriteString("\npeak RSS: VmHWM of the target process plus its children (nginx: master and workers)\n")
+	if o.Rounds > 1 {
+		fmt.Fprintf(&b, "rounds: every target measured %d times, taking turns; each row is the target's median run by req/s, peak RSS the highest of its runs\n", o.Rounds)
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 
@@ -64,19 +68,35 @@ func firstLine(ctx context.Context, cmd string, args ...string) string {
 func writeReport(w io.Writer, results []Result) {
 	nginx := find(results, "nginx")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "target\treq/s\tp50 ms\tp99 ms\tpeak RSS MiB\treq/s ÷ nginx\tp99 ÷ nginx\terrors\t")
+	spread := false
+	for _, r := range results {
+		spread = spread || len(r.Rates) > 1
+	}
+	head := "target\treq/s\tp50 ms\tp99 ms\tpeak RSS MiB\treq/s ÷ nginx\tp99 ÷ nginx\terrors\t"
+	if spread {
+		head += "req/s of the rounds\t"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range results {
 		if r.Err != nil {
 			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tnot measured\t\n", r.Variant.Name)
 			continue
+		}
+		rounds := ""
+		if spread {
+			var rs []string
+			for _, x := range r.Rates {
+				rs = append(rs, fmt.Sprintf("%.0f", x))
+			}
+			rounds = strings.Join(rs, " ") + "\t"
 		}
 		rate, p99 := "-", "-"
 		if nginx != nil {
 			rate = fmt.Sprintf("%.2fx", r.Wrk.RequestsPerSec/nginx.Wrk.RequestsPerSec)
 			p99 = fmt.Sprintf("%.2fx", ratio(r.Wrk.P99(), nginx.Wrk.P99()))
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%s\t%s\t%d\t\n", r.Variant.Name, r.Wrk.RequestsPerSec,
-			ms(r.Wrk.P50()), ms(r.Wrk.P99()), float64(r.RSS)/(1<<20), rate, p99, r.Wrk.SocketErrors()+r.Wrk.Non2xx)
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%s\t%s\t%d\t%s\n", r.Variant.Name, r.Wrk.RequestsPerSec,
+			ms(r.Wrk.P50()), ms(r.Wrk.P99()), float64(r.RSS)/(1<<20), rate, p99, r.Wrk.SocketErrors()+r.Wrk.Non2xx, rounds)
 	}
 	tw.Flush()
 	for _, r := range results {

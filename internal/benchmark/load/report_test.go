@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +69,35 @@ func TestCheckLoad(t *testing.T) {
 		if err := checkLoad(w); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestMedianRun(t *testing.T) {
+	runs := []Result{
+		result("gateway", 900, 9*time.Millisecond, 21<<20),
+		result("gateway", 1200, 5*time.Millisecond, 20<<20),
+		result("gateway", 1000, 7*time.Millisecond, 25<<20),
+	}
+	m := median(runs)
+	if m.Wrk.RequestsPerSec != 1000 || m.Wrk.P99() != 7*time.Millisecond {
+		t.Errorf("median run %v req/s, p99 %v; want the 1000 req/s run", m.Wrk.RequestsPerSec, m.Wrk.P99())
+	}
+	if m.RSS != 25<<20 {
+		t.Errorf("peak RSS %d; want the highest of the runs", m.RSS)
+	}
+	if len(m.Rates) != 3 || m.Rates[0] != 900 || m.Rates[2] != 1000 {
+		t.Errorf("rates %v; want every round in order", m.Rates)
+	}
+	if two := median(runs[:2]); two.Wrk.RequestsPerSec != 900 {
+		t.Errorf("median of two: %v; want the lower one", two.Wrk.RequestsPerSec)
+	}
+	failed := append(slices.Clone(runs), Result{Variant: Variant{Name: "gateway"}, Err: errors.New("crashed")})
+	if median(failed).Err == nil {
+		t.Error("a target that failed a round was reported as measured")
+	}
+	var buf strings.Builder
+	writeReport(&buf, []Result{m})
+	if !strings.Contains(buf.String(), "900 1200 1000") {
+		t.Errorf("report lacks the rounds:\n%s", buf.String())
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 )
@@ -23,6 +25,27 @@ type Result struct {
 	Wrk     WrkResult
 	RSS     int64 // peak RSS in bytes
 	Err     error
+	// Rates are the requests/s of every round, in order (see median).
+	Rates []float64
+}
+
+// median returns the run with the median requests/s (the lower middle
+// one for an even count), with the highest peak RSS of all runs and
+// every run's rate; a target that failed a round is not measured.
+func median(runs []Result) Result {
+	for _, r := range runs {
+		if r.Err != nil {
+			return r
+		}
+	}
+	sorted := slices.Clone(runs)
+	slices.SortStableFunc(sorted, func(a, b Result) int { return cmp.Compare(a.Wrk.RequestsPerSec, b.Wrk.RequestsPerSec) })
+	m := sorted[(len(sorted)-1)/2]
+	for _, r := range runs {
+		m.RSS = max(m.RSS, r.RSS)
+		m.Rates = append(m.Rates, r.Wrk.RequestsPerSec)
+	}
+	return m
 }
 
 // tools are the external commands found on this machine.
@@ -105,17 +128,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	head := header(ctx, opts, t)
+	rounds := make([][]Result, len(opts.Targets))
+	for round := 1; round <= opts.Rounds; round++ {
+		if opts.Rounds > 1 {
+			fmt.Fprintf(stderr, "load: round %d of %d\n", round, opts.Rounds)
+		}
+		for i, v := range opts.Targets {
+			if n := len(rounds[i]); n > 0 && rounds[i][n-1].Err != nil {
+				continue // failed once: not measured
+			}
+			res := measure(ctx, opts, t, env, v, round, stderr)
+			if ctx.Err() != nil {
+				fmt.Fprintln(stderr, "load: interrupted; stopping every process started")
+				return 1
+			}
+			if res.Err != nil {
+				fmt.Fprintf(stderr, "load: %s: not measured: %v\n", v.Name, res.Err)
+			}
+			rounds[i] = append(rounds[i], res)
+		}
+	}
 	var results []Result
-	for _, v := range opts.Targets {
-		res := measure(ctx, opts, t, env, v, stderr)
-		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "load: interrupted; stopping every process started")
-			return 1
-		}
-		if res.Err != nil {
-			fmt.Fprintf(stderr, "load: %s: not measured: %v\n", v.Name, res.Err)
-		}
-		results = append(results, res)
+	for _, rs := range rounds {
+		results = append(results, median(rs))
 	}
 	fmt.Fprint(stdout, head)
 	writeReport(stdout, results)
@@ -133,10 +168,10 @@ const maxSocketErrorShare = 0.01
 
 // measure starts v, checks it answers, loads it for the warm-up and then
 // the measurement, reads its peak RSS and stops every process v started.
-func measure(ctx context.Context, opts Options, t tools, base *Env, v Variant, progress io.Writer) Result {
+func measure(ctx context.Context, opts Options, t tools, base *Env, v Variant, round int, progress io.Writer) Result {
 	res := Result{Variant: v}
 	env := *base
-	env.Dir = filepath.Join(base.Dir, v.Name)
+	env.Dir = filepath.Join(base.Dir, fmt.Sprintf("%s-%d", v.Name, round))
 	if err := os.Mkdir(env.Dir, 0o755); err != nil {
 		res.Err = err
 		return res
