@@ -83,6 +83,22 @@ type AuthContext struct {
 
 type exchangeKey struct{}
 
+// exchangeCtx is a request's context with its exchange as a value. It
+// lives inside the exchange, so attaching it costs no allocation beyond
+// the request copy; everything else is the parent's.
+type exchangeCtx struct {
+	context.Context
+	ex *exchange
+}
+
+// Value implements context.Context.
+func (c *exchangeCtx) Value(key any) any {
+	if _, ok := key.(exchangeKey); ok {
+		return c.ex
+	}
+	return c.Context.Value(key)
+}
+
 // InfoFrom returns the RequestInfo of a request the gateway routed, or nil.
 func InfoFrom(ctx context.Context) *RequestInfo {
 	if ex, ok := ctx.Value(exchangeKey{}).(*exchange); ok {

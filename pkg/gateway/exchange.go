@@ -10,6 +10,7 @@ import (
 // info, the response recorder and the outbound request.
 type exchange struct {
 	info        RequestInfo
+	ctx         exchangeCtx // the request's context for the middleware chain
 	rec         recorder
 	hv          [5]string // backing store for single-value headers
 	api         *apiRoute

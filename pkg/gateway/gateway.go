@@ -266,7 +266,8 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		g.proxy(&ex.rec, r, ex)
 		return
 	}
-	g.chain.ServeHTTP(&ex.rec, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, ex)))
+	ex.ctx = exchangeCtx{Context: r.Context(), ex: ex}
+	g.chain.ServeHTTP(&ex.rec, r.WithContext(&ex.ctx))
 }
 
 // serves reports whether the API is offered on the listener kind.

@@ -59,17 +59,30 @@ func skipHead(br *bufio.Reader) error {
 }
 
 // BenchmarkServeEngines measures one request through the whole gateway
-// over real sockets, with each server engine for the plain-HTTP listener:
+// over real sockets, with each server engine for the plain-HTTP listener
+// (and with the built-in middleware in the chain, as in a built gateway):
 // a raw keep-alive client, the gateway and a raw backend on 127.0.0.1.
 // allocs/op counts the gateway (server, handler and backend client) only.
 func BenchmarkServeEngines(b *testing.B) {
 	be := rawBackend(b)
-	for _, engine := range []string{EngineH1, EngineNetHTTP} {
-		b.Run(engine, func(b *testing.B) {
+	for _, tc := range []struct {
+		name, engine string
+		builtins     bool
+	}{{"h1", EngineH1, false}, {"net/http", EngineNetHTTP, false}, {"h1+builtins", EngineH1, true}} {
+		b.Run(tc.name, func(b *testing.B) {
 			cfg := testConfig()
-			cfg.Server.Engine = engine
+			cfg.Server.Engine = tc.engine
 			cfg.Log.Access = false
-			gw := start(b, petstore(be), cfg)
+			spec := petstore(be)
+			if tc.builtins {
+				// As a built gateway runs: the security middleware is in
+				// the chain, the API has security off.
+				cfg.Security.Enabled = true
+				for i := range spec.APIs {
+					spec.APIs[i].DisableSecurity = true
+				}
+			}
+			gw := start(b, spec, cfg)
 			c, err := net.Dial("tcp", gw.ls.HTTP.Addr().String())
 			if err != nil {
 				b.Fatal(err)

@@ -263,7 +263,9 @@ func (t *Transport) response(c *conn, req *http.Request, h *head, stop func() bo
 	if c.canceled.Load() {
 		return nil, errCanceled
 	}
-	resp := &http.Response{
+	rb := &responseAndBody{}
+	resp := &rb.resp
+	*resp = http.Response{
 		Status:        h.statusText,
 		StatusCode:    h.status,
 		Proto:         protoString(h.minor),
@@ -291,7 +293,8 @@ func (t *Transport) response(c *conn, req *http.Request, h *head, stop func() bo
 			delete(h.header, "Trailer")
 		}
 	}
-	b := &body{t: t, c: c, stop: stop, f: f, left: max(f.length, 0), trailer: &resp.Trailer}
+	b := &rb.body
+	*b = body{t: t, c: c, stop: stop, f: f, left: max(f.length, 0), trailer: &resp.Trailer}
 	if f.length == 0 {
 		b.finish(io.EOF)
 		resp.Body = http.NoBody
@@ -299,6 +302,12 @@ func (t *Transport) response(c *conn, req *http.Request, h *head, stop func() bo
 	}
 	resp.Body = b
 	return resp, nil
+}
+
+// responseAndBody puts a response and its body reader in one allocation.
+type responseAndBody struct {
+	resp http.Response
+	body body
 }
 
 // writeHead writes the request line and header. It returns the body's
