@@ -463,6 +463,27 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
+// TestBackendRefusesUpload: a backend that answers an upload before
+// reading it (and closes) has its answer passed to the client, with both
+// server engines, instead of a 502.
+func TestBackendRefusesUpload(t *testing.T) {
+	be := backend(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "close")
+		http.Error(w, "quota exceeded", http.StatusRequestEntityTooLarge)
+	})
+	for _, engine := range []string{EngineH1, EngineNetHTTP} {
+		t.Run(engine, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.Server.Engine = engine
+			gw := start(t, petstore(be.URL), cfg)
+			resp, body := do(t, client(), "POST", gw.http+"/petstore/v1/pet", strings.NewReader(strings.Repeat("x", 8<<20)))
+			if resp.StatusCode != 413 || body != "quota exceeded\n" {
+				t.Errorf("got %d %q; want the backend's 413", resp.StatusCode, body)
+			}
+		})
+	}
+}
+
 var (
 	uuidRE        = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	traceparentRE = regexp.MustCompile(`^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$`)

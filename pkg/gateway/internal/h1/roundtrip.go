@@ -130,6 +130,10 @@ func (t *Transport) exchange(ctx context.Context, c *conn, req *http.Request, bo
 			c.setReadDeadline(time.Time{})
 		}
 		if err := t.writeBody(c, body, cl, chunked); err != nil {
+			if resp, ok := t.earlyAnswer(c, req, stop, err); ok {
+				body.Close()
+				return resp, nil
+			}
 			return nil, err
 		}
 		body.Close()
@@ -144,6 +148,29 @@ func (t *Transport) exchange(ctx context.Context, c *conn, req *http.Request, bo
 		return nil, err
 	}
 	return t.response(c, req, &h, stop, true)
+}
+
+// earlyAnswerWait bounds the wait for an answer the backend may have sent
+// before it stopped reading the request body.
+const earlyAnswerWait = time.Second
+
+// earlyAnswer looks for a response the backend sent before it stopped
+// reading the request body and closed (a 413 or 401 for an upload it
+// refuses): the client gets that answer rather than an error. writeErr
+// is why the body could not be written; a failure on the client's side,
+// a cancellation or a timeout is no such case.
+func (t *Transport) earlyAnswer(c *conn, req *http.Request, stop func() bool, writeErr error) (*http.Response, bool) {
+	var rbe *requestBodyError
+	if errors.As(writeErr, &rbe) || c.canceled.Load() || isTimeout(writeErr) {
+		return nil, false
+	}
+	c.setReadDeadline(time.Now().Add(earlyAnswerWait))
+	h, err := t.readFinalHead(c)
+	if err != nil {
+		return nil, false
+	}
+	resp, err := t.response(c, req, &h, stop, false)
+	return resp, err == nil
 }
 
 // writeErr classifies a failed write to the backend.
