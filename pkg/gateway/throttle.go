@@ -50,6 +50,9 @@ type throttleCheck struct {
 	off, end int // the key in scratch.buf
 	w        ratelimit.Window
 	n        int64 // what was added
+	counted  bool  // n was added to the key's counter
+	spikeW   ratelimit.Window
+	spiked   bool // 1 was added to the key's spike counter in spikeW
 }
 
 // throttleScratch is per-request working memory, pooled.
@@ -270,9 +273,11 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 		}
 		v, err := t.add(ctx, s.buf[c.off:c.end], c.n, c.w, now)
 		if err != nil {
+			t.refund(ctx, s, checks[:i], now)
 			WriteFault(w, FaultFor(CodeThrottleInternal))
 			return
 		}
+		c.counted = true
 		over := v > l.max
 		if l.bandwidth {
 			over = v-c.n >= l.max
@@ -287,9 +292,11 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 			v, err := t.add(ctx, s.buf[base:], 1, sw, now)
 			s.buf = s.buf[:base]
 			if err != nil {
+				t.refund(ctx, s, checks[:i+1], now)
 				WriteFault(w, FaultFor(CodeThrottleInternal))
 				return
 			}
+			c.spikeW, c.spiked = sw, true
 			if v > l.spike {
 				over, win = true, sw
 			}
@@ -303,6 +310,10 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 			info.ThrottleReason = l.level.reason
 		}
 		if l.stop {
+			// A refused request counts nowhere, as in the original
+			// (only allowed requests were published): one caller over
+			// its own quota must not use up a quota shared with others.
+			t.refund(ctx, s, checks[:i+1], now)
 			w.Header().Set("Retry-After", strconv.FormatInt(win.RetryAfterSeconds(now), 10))
 			WriteFault(w, FaultFor(l.level.code))
 			return
@@ -337,6 +348,26 @@ func (t *throttler) serveCounted(w http.ResponseWriter, r *http.Request, next ht
 	for _, c := range checks {
 		if c.l.bandwidth {
 			_, _ = t.add(context.WithoutCancel(r.Context()), s.buf[c.off:c.end], extra, c.w, now)
+		}
+	}
+}
+
+// refund takes back what checks added for a request that was refused.
+// It runs after the client's request is decided, so a client that went
+// away does not stop it.
+func (t *throttler) refund(ctx context.Context, s *throttleScratch, checks []throttleCheck, now time.Time) {
+	ctx = context.WithoutCancel(ctx)
+	base := len(s.buf)
+	for i := range checks {
+		c := &checks[i]
+		if c.counted {
+			_, _ = t.add(ctx, s.buf[c.off:c.end], -c.n, c.w, now)
+		}
+		if c.spiked {
+			s.buf = append(s.buf[:base], s.buf[c.off:c.end]...)
+			s.buf = append(s.buf, "|spike"...)
+			_, _ = t.add(ctx, s.buf[base:], -1, c.spikeW, now)
+			s.buf = s.buf[:base]
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/redis/redistest"
 )
 
 // minute0 is a fake "now" at the start of a minute (and of an hour, a
@@ -65,6 +67,49 @@ func TestThrottleEachLevel(t *testing.T) {
 				t.Fatalf("next window: status %d", st)
 			}
 		})
+	}
+}
+
+// TestThrottleRefusedRequestsCountNowhere: an application hammering past
+// its own quota must not use up the API-level quota it shares with every
+// other caller (the original counted only requests it let through).
+func TestThrottleRefusedRequestsCountNowhere(t *testing.T) {
+	pols := Policies{
+		Application: []Policy{countPolicy("AppTier", 2, 1, "min")},
+		Advanced:    []Policy{countPolicy("APITier", 5, 1, "min")},
+	}
+	for _, store := range []string{"memory", "redis"} {
+		t.Run(store, func(t *testing.T) {
+			cfg := testConfig()
+			if store == "redis" {
+				cfg = redisConfig(redistest.Start(t, "").URL())
+			}
+			testRefusalsCountNowhere(t, newUnitTest(t, throttleSpec("http://127.0.0.1:1", pols, "APITier"), cfg, minute0))
+		})
+	}
+}
+
+func testRefusalsCountNowhere(t *testing.T, u *unitTest) {
+	hammer := []string{"X-Test-App", "app1", "X-Test-User", "alice", "X-Test-AppTier", "AppTier"}
+	got := map[int]int{}
+	for range 20 {
+		st, code, _ := u.send(t, "GET", "/menu", nil, hammer...)
+		got[code]++
+		if st == 429 && code != CodeApplicationThrottled {
+			t.Fatalf("app1 refused with %d; want its application quota (%d)", code, CodeApplicationThrottled)
+		}
+	}
+	if got[0] != 2 || got[CodeApplicationThrottled] != 18 {
+		t.Fatalf("app1: %v; want 2 through, 18 refused by its application quota", got)
+	}
+	// Three more callers fit in the API quota of 5 (2 used by app1).
+	for _, app := range []string{"app2", "app3", "app4"} {
+		if st, code, _ := u.send(t, "GET", "/menu", nil, "X-Test-App", app, "X-Test-User", "bob", "X-Test-AppTier", "AppTier"); st != 200 {
+			t.Fatalf("%s after app1's refused requests: status %d code %d; app1's refusals used up the API quota", app, st, code)
+		}
+	}
+	if st, code, _ := u.send(t, "GET", "/menu", nil, "X-Test-App", "app5", "X-Test-User", "bob", "X-Test-AppTier", "AppTier"); st != 429 || code != CodeAPIThrottled {
+		t.Fatalf("6th request in the API's window: status %d code %d; want 429 %d", st, code, CodeAPIThrottled)
 	}
 }
 
