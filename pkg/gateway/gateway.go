@@ -251,7 +251,7 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if g.cors != nil && g.cors.handle(&ex.rec, r, m.api.api) {
 		return // a CORS preflight, answered before the method check and authentication
 	}
-	rt := ms.get(r.Method)
+	rt := ms.serving(r.Method)
 	if rt == nil {
 		w.Header().Set("Allow", ms.allow)
 		f := FaultFor(CodeNoMatchingResource)

@@ -99,6 +99,16 @@ func (ms *methodSet) get(method string) *route {
 	return nil
 }
 
+// serving returns the operation that serves a request with method: its
+// own, or for HEAD the GET operation when the API defines no HEAD (HEAD
+// is GET without the body, RFC 9110 9.3.2; the backend gets HEAD).
+func (ms *methodSet) serving(method string) *route {
+	if r := ms.get(method); r != nil || method != "HEAD" {
+		return r
+	}
+	return ms.known[0]
+}
+
 func (ms *methodSet) add(r *route) *route {
 	if old := ms.get(r.res.Method); old != nil {
 		return old
@@ -116,6 +126,9 @@ func (ms *methodSet) add(r *route) *route {
 	}
 	for _, o := range ms.other {
 		names = append(names, o.res.Method)
+	}
+	if ms.known[0] != nil && ms.known[5] == nil {
+		names = append(names, "HEAD") // served by GET
 	}
 	sort.Strings(names)
 	ms.allow = strings.Join(names, ", ")

@@ -3,6 +3,7 @@ package gateway
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -72,8 +73,27 @@ func TestRoutingErrors(t *testing.T) {
 		if resp.StatusCode != 405 || body != notFoundFault {
 			t.Errorf("got %d %s", resp.StatusCode, body)
 		}
-		if allow := resp.Header.Get("Allow"); allow != "DELETE, GET" {
-			t.Errorf("Allow = %q, want \"DELETE, GET\"", allow)
+		if allow := resp.Header.Get("Allow"); allow != "DELETE, GET, HEAD" {
+			t.Errorf("Allow = %q, want \"DELETE, GET, HEAD\" (HEAD served by GET)", allow)
+		}
+	})
+	t.Run("HEAD served by GET", func(t *testing.T) {
+		methods := backend(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Method", r.Method)
+			io.WriteString(w, "twelve bytes")
+		})
+		gw := start(t, petstore(methods.URL), testConfig())
+		resp, body := do(t, c, "HEAD", gw.http+"/petstore/v1/pet/42", nil)
+		if resp.StatusCode != 200 || body != "" || resp.ContentLength != 12 {
+			t.Errorf("HEAD on a GET resource: %d, length %d, body %q", resp.StatusCode, resp.ContentLength, body)
+		}
+		if m := resp.Header.Get("X-Method"); m != "HEAD" {
+			t.Errorf("the backend got %s; want HEAD passed on", m)
+		}
+		// An explicit HEAD resource is not needed, and POST still is not
+		// served by GET.
+		if resp, _ := do(t, c, "POST", gw.http+"/petstore/v1/pet/42", nil); resp.StatusCode != 405 {
+			t.Errorf("POST on a GET/DELETE resource: %d", resp.StatusCode)
 		}
 	})
 	t.Run("non-default version not at context", func(t *testing.T) {
