@@ -37,6 +37,13 @@ func (b *reqBody) Read(p []byte) (int, error) {
 	return b.read(p)
 }
 
+// complete reports whether the body was read to its end.
+func (b *reqBody) complete() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.done
+}
+
 // Close implements io.Closer; the server drains or discards the rest.
 func (b *reqBody) Close() error { return nil }
 

@@ -202,7 +202,11 @@ func (c *serverConn) serveRequest() bool {
 		return false
 	}
 	ex.resp.finish()
-	return !c.broken.Load() && !ex.resp.closeAfter && ex.resp.werr == nil
+	keep := !c.broken.Load() && !ex.resp.closeAfter && ex.resp.werr == nil
+	if !keep && ex.resp.werr == nil && !ex.body.complete() {
+		c.lingerClose()
+	}
+	return keep
 }
 
 // runHandler calls the handler. A panic aborts the response, logged
@@ -240,12 +244,25 @@ func (c *serverConn) answerBadRequest(err error) {
 	fmt.Fprintf(c.bw, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s",
 		re.status, http.StatusText(re.status), len(re.msg)+1, re.msg+"\n")
 	c.bw.Flush()
-	// Let the client read the answer before the connection closes.
-	if tc, ok := c.nc.(interface{ CloseWrite() error }); ok {
-		tc.CloseWrite()
-		c.nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-		io.CopyN(io.Discard, c.nc, 256<<10)
+	c.lingerClose()
+}
+
+// lingerTime bounds how long a connection closing on a client that may
+// still be sending is read (and the data dropped) after the answer.
+const lingerTime = 500 * time.Millisecond
+
+// lingerClose lets the client read the answer before the connection
+// closes although it may still be sending (a request body the server did
+// not read): closing with unread data would reset the connection, and
+// the reset can destroy the answer before the client reads it. It ends
+// the sending side, then reads and drops what arrives for a while.
+func (c *serverConn) lingerClose() {
+	tc, ok := c.nc.(interface{ CloseWrite() error })
+	if !ok || tc.CloseWrite() != nil {
+		return
 	}
+	c.nc.SetReadDeadline(time.Now().Add(lingerTime))
+	io.Copy(io.Discard, c.nc)
 }
 
 // arm starts the client watch timer for the current request, whose body
