@@ -21,8 +21,8 @@ type body struct {
 	c       *conn
 	stop    func() bool // stops the request's cancellation hook
 	f       framing
-	left    int64 // Content-Length bytes, or bytes of the current chunk
-	crlf    bool  // a chunk's data ended; its CRLF is still to be read
+	left    int64 // Content-Length bytes still to read
+	chunks  chunkDecoder
 	trailer *http.Header
 	done    bool
 	err     error // returned once done: io.EOF or why the body broke
@@ -70,43 +70,12 @@ func (b *body) Read(p []byte) (int, error) {
 
 // readChunked reads chunked data (RFC 9112 7.1).
 func (b *body) readChunked(p []byte) (int, error) {
-	br := b.c.br
-	if b.left == 0 {
-		if b.crlf {
-			if err := readCRLF(br); err != nil {
-				return 0, b.fail(err)
-			}
-			b.crlf = false
-		}
-		line, err := readLine(br, maxChunkLine)
-		if err != nil {
-			return 0, b.fail(err)
-		}
-		n, err := parseChunkSize(line)
-		if err != nil {
-			return 0, b.fail(err)
-		}
-		if n == 0 {
-			if err := b.readTrailer(); err != nil {
-				return 0, b.fail(err)
-			}
-			b.finish(io.EOF)
-			return 0, io.EOF
-		}
-		b.left = n
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := br.Read(p)
-	b.left -= int64(n)
-	if b.left == 0 {
-		b.crlf = true
-	}
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	if err != nil {
+	n, err := b.chunks.read(b.c.br, p, b.readTrailer)
+	switch {
+	case err == io.EOF:
+		b.finish(io.EOF)
+		return n, io.EOF
+	case err != nil:
 		return n, b.fail(err)
 	}
 	return n, nil

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // readLine reads one line of at most max bytes and returns it without its
@@ -75,4 +76,59 @@ rest:
 		}
 	}
 	return n, nil
+}
+
+// chunkDecoder reads chunked data (RFC 9112 7.1) for the client's
+// response bodies and the server's request bodies.
+type chunkDecoder struct {
+	left int64 // bytes of the current chunk still to read
+	crlf bool  // a chunk's data ended; its CRLF is still to be read
+}
+
+// read reads chunk data into p. At the last chunk it calls trailer to
+// read the trailer section, then returns io.EOF. The end of the stream
+// anywhere before is io.ErrUnexpectedEOF; n may be positive with an
+// error.
+func (d *chunkDecoder) read(br *bufio.Reader, p []byte, trailer func() error) (int, error) {
+	if d.left == 0 {
+		if d.crlf {
+			if err := readCRLF(br); err != nil {
+				return 0, unexpectedEOF(err)
+			}
+			d.crlf = false
+		}
+		line, err := readLine(br, maxChunkLine)
+		if err != nil {
+			return 0, unexpectedEOF(err)
+		}
+		size, err := parseChunkSize(line)
+		if err != nil {
+			return 0, err
+		}
+		if size == 0 {
+			if err := trailer(); err != nil {
+				return 0, unexpectedEOF(err)
+			}
+			return 0, io.EOF
+		}
+		d.left = size
+	}
+	if int64(len(p)) > d.left {
+		p = p[:d.left]
+	}
+	n, err := br.Read(p)
+	d.left -= int64(n)
+	if d.left == 0 {
+		d.crlf = true
+	}
+	return n, unexpectedEOF(err)
+}
+
+// unexpectedEOF turns io.EOF into io.ErrUnexpectedEOF: a stream that
+// ends where more is due.
+func unexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }

@@ -19,8 +19,8 @@ type reqBody struct {
 	c              *serverConn
 	ex             *serverExchange
 	chunked        bool
-	left           int64 // Content-Length bytes, or bytes of the current chunk
-	crlf           bool  // a chunk's data ended; its CRLF is still to be read
+	left           int64 // Content-Length bytes still to read
+	chunks         chunkDecoder
 	done           bool  // read to its end
 	closed         bool  // the handler returned
 	expectContinue bool  // "100 Continue" is owed before the first read
@@ -98,44 +98,8 @@ func (b *reqBody) read(p []byte) (int, error) {
 // readChunked reads chunked data (RFC 9112 7.1); the trailer section is
 // read and dropped.
 func (b *reqBody) readChunked(p []byte) (int, error) {
-	br := b.c.br
-	if b.left == 0 {
-		if b.crlf {
-			if err := readCRLF(br); err != nil {
-				return 0, chunkErr(err)
-			}
-			b.crlf = false
-		}
-		line, err := readLine(br, maxChunkLine)
-		if err != nil {
-			return 0, chunkErr(err)
-		}
-		size, err := parseChunkSize(line)
-		if err != nil {
-			return 0, err
-		}
-		if size == 0 {
-			_, _, scratch, err := readHeaderBlock(br, b.c.scratch, b.c.s.maxHeaderBytes())
-			b.c.scratch = scratch
-			if err != nil {
-				return 0, chunkErr(err)
-			}
-			return 0, io.EOF
-		}
-		b.left = size
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := br.Read(p)
-	b.left -= int64(n)
-	if b.left == 0 {
-		b.crlf = true
-	}
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	if n > 0 && err != nil {
+	n, err := b.chunks.read(b.c.br, p, b.skipTrailer)
+	if n > 0 && err != nil && err != io.EOF {
 		// Return the data now and the error on the next read.
 		b.err = err
 		return n, nil
@@ -143,10 +107,10 @@ func (b *reqBody) readChunked(p []byte) (int, error) {
 	return n, err
 }
 
-func chunkErr(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
+// skipTrailer reads the trailer section after the last chunk.
+func (b *reqBody) skipTrailer() error {
+	_, _, scratch, err := readHeaderBlock(b.c.br, b.c.scratch, b.c.s.maxHeaderBytes())
+	b.c.scratch = scratch
 	return err
 }
 
