@@ -340,7 +340,7 @@ type responseAndBody struct {
 // writeHead writes the request line and header. It returns the body's
 // length (-1 when unknown) and whether it is sent chunked.
 func (t *Transport) writeHead(c *conn, req *http.Request, body io.ReadCloser) (int64, bool, error) {
-	if !validMethod(req.Method) {
+	if !validToken(req.Method) {
 		return 0, false, fmt.Errorf("h1: invalid method %q", clip(req.Method))
 	}
 	target := req.URL.Opaque
@@ -384,7 +384,7 @@ func (t *Transport) writeHead(c *conn, req *http.Request, body io.ReadCloser) (i
 		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer", "Connection":
 			continue
 		}
-		if !validName(k) {
+		if !validToken(k) {
 			return 0, false, fmt.Errorf("h1: invalid header name %q", clip(k))
 		}
 		for _, v := range vv {
@@ -475,19 +475,19 @@ func (t *Transport) writeBody(c *conn, body io.Reader, cl int64, chunked bool) e
 	return nil
 }
 
-func validMethod(m string) bool {
-	if m == "" {
+// validToken reports a non-empty token (RFC 9110 5.6.2): a valid method
+// or header field name.
+func validToken(s string) bool {
+	if s == "" {
 		return false
 	}
-	for i := 0; i < len(m); i++ {
-		if !isTokenChar(m[i]) {
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
 			return false
 		}
 	}
 	return true
 }
-
-func validName(k string) bool { return validMethod(k) }
 
 // validTarget rejects blanks and control characters in a request target.
 func validTarget(s string) bool {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 // serverExchange is the per-request state of Server: one allocation holds
@@ -268,7 +267,7 @@ func setFraming(ex *serverExchange) error {
 		r.ContentLength = -1
 		b.chunked = true
 	case hasCL:
-		n, err := parseContentLength(cl)
+		n, err := parseLength(cl)
 		if err != nil {
 			return badRequest("%v", err)
 		}
@@ -288,31 +287,6 @@ func setFraming(ex *serverExchange) error {
 		b.expectContinue = r.ProtoMinor == 1 && !b.done
 	}
 	return nil
-}
-
-// parseContentLength parses Content-Length values, which must all be the
-// same decimal number.
-func parseContentLength(vals []string) (int64, error) {
-	var n int64 = -1
-	for _, v := range vals {
-		for v != "" {
-			var part string
-			part, v = cutComma(v)
-			part = trimBlanks(part)
-			m, err := strconv.ParseUint(part, 10, 63)
-			if err != nil || part == "" || part[0] == '+' {
-				return 0, fmt.Errorf("invalid Content-Length %q", clip(part))
-			}
-			if n >= 0 && int64(m) != n {
-				return 0, errors.New("conflicting Content-Length values")
-			}
-			n = int64(m)
-		}
-	}
-	if n < 0 {
-		return 0, errors.New("empty Content-Length")
-	}
-	return n, nil
 }
 
 // wantsClose reports whether the client asked to close the connection

@@ -291,7 +291,7 @@ func (w *response) writeStatusLine(code int) {
 func (w *response) writeFields(h http.Header, skip func(string) bool) {
 	bw := w.c.bw
 	for k, vv := range h {
-		if skip != nil && skip(k) || !validFieldName(k) {
+		if skip != nil && skip(k) || !validToken(k) {
 			continue
 		}
 		for _, v := range vv {
@@ -301,18 +301,6 @@ func (w *response) writeFields(h http.Header, skip func(string) bool) {
 			bw.WriteString("\r\n")
 		}
 	}
-}
-
-func validFieldName(k string) bool {
-	if k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		if !isTokenChar(k[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // writeFieldValue writes v with CR and LF replaced by spaces.
@@ -369,7 +357,7 @@ func (w *response) writeTrailers() {
 			case "", "Content-Length", "Transfer-Encoding", "Trailer", "Host":
 				continue
 			}
-			if vv, ok := h[k]; ok && validFieldName(k) {
+			if vv, ok := h[k]; ok && validToken(k) {
 				for _, v := range vv {
 					w.c.bw.WriteString(k)
 					w.c.bw.WriteString(": ")
@@ -380,7 +368,7 @@ func (w *response) writeTrailers() {
 		}
 	}
 	for k, vv := range h {
-		if name, ok := strings.CutPrefix(k, http.TrailerPrefix); ok && validFieldName(name) {
+		if name, ok := strings.CutPrefix(k, http.TrailerPrefix); ok && validToken(name) {
 			for _, v := range vv {
 				w.c.bw.WriteString(name)
 				w.c.bw.WriteString(": ")
