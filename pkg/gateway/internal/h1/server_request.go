@@ -149,10 +149,13 @@ func (c *serverConn) parseTarget(ex *serverExchange) error {
 	r := &ex.tmpl
 	target := r.RequestURI
 	if r.Method == http.MethodConnect {
-		if target == "" || target[0] == '/' {
+		// Authority form only: host and port, nothing else.
+		u, err := url.ParseRequestURI("http://" + target)
+		if target == "" || target[0] == '/' || err != nil || u.Host == "" || u.User != nil ||
+			u.Path != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
 			return badRequest("CONNECT needs an authority-form target such as host:443")
 		}
-		ex.url = url.URL{Host: target}
+		ex.url = url.URL{Host: u.Host}
 		r.URL = &ex.url
 		return nil
 	}
