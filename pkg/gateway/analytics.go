@@ -171,7 +171,10 @@ func (a *analytics) record(ex *exchange, r *http.Request) {
 	total := now.Sub(info.Start).Truncate(time.Millisecond)
 	backend := min(ex.backend.Truncate(time.Millisecond), total)
 	e.ResponseTime, e.BackendTime, e.ServiceTime = total, backend, total-backend
-	e.BackendLatency, e.OtherLatency = backend, total-backend
+	e.SecurityLatency = min(info.SecurityTime.Truncate(time.Millisecond), total-backend)
+	e.ThrottlingLatency = min(info.ThrottlingTime.Truncate(time.Millisecond), total-backend-e.SecurityLatency)
+	e.BackendLatency = backend
+	e.OtherLatency = total - backend - e.SecurityLatency - e.ThrottlingLatency
 	e.ResponseSize = ex.rec.bytes
 	e.Protocol = "http"
 	if r.TLS != nil {

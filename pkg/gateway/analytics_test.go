@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -298,5 +299,43 @@ func TestAnalyticsConfigProblems(t *testing.T) {
 	cfg, err := LoadConfig(spec, "", []string{"MGW_ANALYTICS_ENABLED=true", "MGW_ANALYTICS_UPLOAD=false", "MGW_ANALYTICS_ROTATE_SIZE=1MiB", "MGW_ANALYTICS_MAX_DISK_BYTES=0"})
 	if err != nil || !cfg.Analytics.Enabled || cfg.Analytics.RotateSize != 1<<20 || cfg.Analytics.MaxDiskBytes != 0 {
 		t.Errorf("valid analytics settings: %+v %v", cfg.Analytics, err)
+	}
+}
+
+// TestAnalyticsLatencyBreakdown: the time authentication took (here a
+// slow key manager) is reported as security latency, and the breakdown
+// adds up to the response time.
+func TestAnalyticsLatencyBreakdown(t *testing.T) {
+	prod, sand := echoBackend(t, "prod"), echoBackend(t, "sand")
+	km := newFakeKM(t)
+	km.delay = 80 * time.Millisecond
+	cfg := kmConfig(km.url)
+	cfg.Analytics.Enabled, cfg.Analytics.Dir, cfg.Analytics.Upload = true, t.TempDir(), false
+	gw := start(t, pizzaSpec(prod.URL, sand.URL), cfg)
+	if resp, body := do(t, client(), "GET", gw.http+"/pizzashack/1.0.0/menu", nil, "Authorization", "Bearer good-token"); resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	_ = gw.stop()
+	req := byStream(usageLines(t, cfg.Analytics.Dir))[usage.StreamRequest]
+	if len(req) != 1 {
+		t.Fatalf("%d request events", len(req))
+	}
+	ms := func(i int) int64 {
+		v, err := strconv.ParseInt(req[0].Payload[i], 10, 64)
+		if err != nil {
+			t.Fatalf("field %d %q: %v", i, req[0].Payload[i], err)
+		}
+		return v
+	}
+	response, service, backendTime := ms(20), ms(21), ms(22)
+	security, throttling, reqMed, respMed, backend, other := ms(28), ms(29), ms(30), ms(31), ms(32), ms(33)
+	if security < 80 {
+		t.Errorf("security latency %d ms with an 80 ms key manager", security)
+	}
+	if response != service+backendTime || backend != backendTime {
+		t.Errorf("response %d, service %d, backend %d/%d: do not add up", response, service, backendTime, backend)
+	}
+	if sum := security + throttling + reqMed + respMed + backend + other; sum != response || other < 0 {
+		t.Errorf("breakdown %d+%d+%d+%d+%d+%d = %d; want the response time %d", security, throttling, reqMed, respMed, backend, other, sum, response)
 	}
 }

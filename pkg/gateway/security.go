@@ -70,7 +70,9 @@ func (s *security) middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		t0 := time.Now()
 		r2, code, scheme := s.authenticate(r, info)
+		info.SecurityTime = time.Since(t0)
 		if code != 0 {
 			s.reject(w, info.API, code, scheme)
 			return

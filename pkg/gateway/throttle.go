@@ -257,6 +257,15 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 		now = t.now()
 	}
 	ctx := r.Context()
+	var t0 time.Time
+	if t.shared != nil {
+		t0 = time.Now()
+	}
+	decided := func() {
+		if t.shared != nil {
+			info.ThrottlingTime = time.Since(t0)
+		}
+	}
 	reqBytes := r.ContentLength
 	if reqBytes < 0 {
 		reqBytes = 0
@@ -310,6 +319,7 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 			info.ThrottleReason = l.level.reason
 		}
 		if l.stop {
+			decided()
 			// A refused request counts nowhere, as in the original
 			// (only allowed requests were published): one caller over
 			// its own quota must not use up a quota shared with others.
@@ -320,6 +330,7 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 		}
 		info.ThrottledOut = true
 	}
+	decided()
 	if !bandwidth {
 		next.ServeHTTP(w, r)
 		return
