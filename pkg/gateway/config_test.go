@@ -131,7 +131,7 @@ func TestLoadConfigSyntaxErrors(t *testing.T) {
 
 func TestValidationProblems(t *testing.T) {
 	spec := petstore("http://127.0.0.1:1")
-	file := writeFile(t, "gw.yaml", "https:\n  cert_file: c.pem\n  client_auth: maybe\nhttp:\n  enabled: false\n")
+	file := writeFile(t, "gw.yaml", "https:\n  cert_file: c.pem\n  client_auth: maybe\nhttp:\n  enabled: false\nsecurity:\n  end_user_jwt_header: \"X JWT\"\n")
 	_, err := LoadConfig(spec, file, []string{"MGW_HTTPS_PORT=70000", "MGW_TRUSTED_PROXIES=10.0.0.0/8, nonsense", "MGW_LOG_FORMAT=xml", "MGW_SERVER_ENGINE=fasthttp"})
 	want := []string{
 		"MGW_HTTPS_PORT (https.port): 70000 is not a TCP port; use 1-65535, or 0 for any free port",
@@ -140,6 +140,7 @@ func TestValidationProblems(t *testing.T) {
 		`MGW_SERVER_ENGINE (server.engine): is "fasthttp"; use h1 or net/http`,
 		`MGW_LOG_FORMAT (log.format): "xml" is not a format; use text or json`,
 		`MGW_TRUSTED_PROXIES (server.trusted_proxies): item 2: "nonsense" is neither an address nor a CIDR such as 10.0.0.0/8`,
+		file + `:7: security.end_user_jwt_header: "X JWT" is not a header name; use a name such as X-JWT-Assertion, or "" to send none`,
 	}
 	got := problems(t, err)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -85,6 +85,10 @@ type AuthContext struct {
 	APIPublisher           string
 	// Scopes granted by the token.
 	Scopes []string
+	// EndUserToken is the end-user JWT the key manager issued with an
+	// opaque token's validation, if any; it goes to the backend in
+	// security.end_user_jwt_header. It is a credential: never log it.
+	EndUserToken string
 }
 
 type exchangeKey struct{}

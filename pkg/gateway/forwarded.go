@@ -48,10 +48,13 @@ func (g *Gateway) outboundHeader(r *http.Request, ex *exchange, grp *endpointGro
 	h := make(http.Header, len(r.Header)+4)
 	conn := r.Header["Connection"]
 	for k, vv := range r.Header {
-		if isHopByHop(k) || isGatewaySet(k) || (conn != nil && listedIn(conn, k)) {
+		if isHopByHop(k) || isGatewaySet(k) || (conn != nil && listedIn(conn, k)) || k == g.endUserJWTHeader {
 			continue
 		}
 		h[k] = vv
+	}
+	if tok := ex.info.Auth.EndUserToken; tok != "" && g.endUserJWTHeader != "" {
+		h[g.endUserJWTHeader] = []string{tok}
 	}
 	if te := r.Header["Te"]; te != nil && listedIn(te, "trailers") {
 		h["Te"] = []string{"trailers"}

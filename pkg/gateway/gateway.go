@@ -29,7 +29,10 @@ type Gateway struct {
 	maxBody    int64
 	protoHTTP  []string
 	protoHTTPS []string
-	buffers    sync.Pool
+	// endUserJWTHeader is security.end_user_jwt_header, canonical; ""
+	// when off.
+	endUserJWTHeader string
+	buffers          sync.Pool
 
 	mu         sync.Mutex
 	background []func(ctx context.Context)
@@ -65,6 +68,9 @@ func New(spec *Spec, cfg Config, logger *slog.Logger) (*Gateway, error) {
 		maxBody:    int64(cfg.Server.MaxBodyBytes),
 		protoHTTP:  []string{"http"},
 		protoHTTPS: []string{"https"},
+	}
+	if h := cfg.Security.EndUserJWTHeader; h != "" {
+		g.endUserJWTHeader = http.CanonicalHeaderKey(h)
 	}
 	g.buffers.New = func() any { b := make([]byte, 32<<10); return &b }
 	for _, p := range cfg.Server.TrustedProxies {

@@ -26,6 +26,12 @@ type SecurityConfig struct {
 	// APIKeyIssuers sign API keys (JWT-format keys sent in the apikey
 	// header or query parameter).
 	APIKeyIssuers []JWTIssuer `yaml:"api_key_issuers"`
+	// EndUserJWTHeader carries the end-user JWT the key manager returns
+	// with an opaque token's validation (validateKey's endUserToken) to
+	// the backend, as the original's [jwtConfig] header; default
+	// "X-JWT-Assertion", "" turns it off. The gateway drops that header
+	// from clients, so a backend can trust it.
+	EndUserJWTHeader string `yaml:"end_user_jwt_header"`
 }
 
 // BasicUser is one user of basic authentication.
@@ -65,7 +71,7 @@ type CORSConfig struct {
 }
 
 func defaultSecurityConfig() SecurityConfig {
-	return SecurityConfig{Enabled: true, AuthHeader: "Authorization", RemoveAuthHeader: true, TokenCacheSize: 10000}
+	return SecurityConfig{Enabled: true, AuthHeader: "Authorization", RemoveAuthHeader: true, TokenCacheSize: 10000, EndUserJWTHeader: "X-JWT-Assertion"}
 }
 
 func defaultKeyManagerConfig() KeyManagerConfig {
@@ -91,6 +97,9 @@ func (c *Config) validateSecurity() []string {
 	var out []string
 	bad := func(path, format string, args ...any) {
 		out = append(out, c.where(path)+": "+fmt.Sprintf(format, args...))
+	}
+	if h := c.Security.EndUserJWTHeader; h != "" && !validHeaderName(h) {
+		bad("security.end_user_jwt_header", "%q is not a header name; use a name such as X-JWT-Assertion, or \"\" to send none", h)
 	}
 	if c.Security.AuthHeader == "" || strings.ContainsAny(c.Security.AuthHeader, " :\t\r\n") {
 		bad("security.auth_header", "%q is not a header name; use a name such as Authorization", c.Security.AuthHeader)
@@ -216,4 +225,20 @@ func (c CORSConfig) check(p string, where func(string) string) []string {
 		out = append(out, where(p+".max_age")+": must not be negative")
 	}
 	return out
+}
+
+// validHeaderName reports a header field name: one or more token
+// characters (RFC 9110 5.6.2).
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
 }

@@ -116,6 +116,7 @@ func (s *security) opaqueAuth(r *http.Request, token string, info *RequestInfo) 
 		SubscriberTenantDomain: ki.SubscriberTenantDomain,
 		APIPublisher:           ki.APIPublisher,
 		Scopes:                 scopes,
+		EndUserToken:           ki.EndUserToken,
 	}
 	info.KeyType = keyTypeOf(ki.Type)
 	return 0

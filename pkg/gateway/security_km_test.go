@@ -33,8 +33,10 @@ func newFakeKM(t *testing.T) *fakeKM {
 	}
 	authorized := strings.NewReplacer("$APINAME", "PizzaShackAPI", "$APPLICATION_ID", "3", "$APPLICATION_NAME", "App",
 		"$APPLICATION_TIER", "Gold", "$TIER", "Silver", "$KEY_TYPE", "SANDBOX").Replace(read("authorized"))
+	withJWT := strings.Replace(authorized, `<ax2133:endUserToken xsi:nil="true" />`, "<ax2133:endUserToken>"+endUserJWT+"</ax2133:endUserToken>", 1)
 	answers := map[string]string{
 		"good-token":  authorized,
+		"jwt-token":   withJWT,
 		"bad-token":   read("error"),
 		"no-scope":    read("unauthorized"),
 		"not-subscrb": read("invalid-subscription"),
@@ -183,4 +185,44 @@ func TestOpaqueTokenIntrospection(t *testing.T) {
 	wantFault(t, resp, body, CodeInvalidScope)
 	resp, body = do(t, c, "GET", gw.http+"/pizzashack/1.0.0/menu", nil, "Authorization", "Bearer dead")
 	wantFault(t, resp, body, CodeInvalidCredentials)
+}
+
+// endUserJWT stands for the JWT API Manager generates for the end user
+// when JWT generation is on; the gateway passes it on unread.
+const endUserJWT = "eyJhbGciOiJSUzI1NiJ9.eyJodHRwOi8vd3NvMi5vcmcvY2xhaW1zL2VuZHVzZXIiOiJhZG1pbiJ9.c2lnbmF0dXJl"
+
+// TestEndUserJWTToBackend: the end-user JWT of a key manager validation
+// reaches the backend in X-JWT-Assertion (the original's jwtConfig
+// header); a client cannot send that header itself.
+func TestEndUserJWTToBackend(t *testing.T) {
+	prod, sand := echoBackend(t, "prod"), echoBackend(t, "sand")
+	km := newFakeKM(t)
+	cfg := kmConfig(km.url)
+	gw := start(t, pizzaSpec(prod.URL, sand.URL), cfg)
+	c := client()
+	forged := "eyJhbGciOiJub25lIn0.eyJzdWIiOiJyb290In0."
+	got := func(token string) string {
+		t.Helper()
+		resp, body := do(t, c, "GET", gw.http+"/pizzashack/1.0.0/menu", nil, "Authorization", "Bearer "+token, "X-JWT-Assertion", forged)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", token, resp.StatusCode, body)
+		}
+		return decodeEcho(t, body).Header.Get("X-JWT-Assertion")
+	}
+	if h := got("jwt-token"); h != endUserJWT {
+		t.Errorf("backend got X-JWT-Assertion %q; want the key manager's end-user token", h)
+	}
+	if h := got("good-token"); h != "" {
+		t.Errorf("backend got X-JWT-Assertion %q from the client; want none when the key manager sent none", h)
+	}
+	if strings.Contains(gw.logs.String(), endUserJWT) {
+		t.Error("the end-user token is in the logs")
+	}
+
+	cfg.Security.EndUserJWTHeader = "X-End-User"
+	gw = start(t, pizzaSpec(prod.URL, sand.URL), cfg)
+	resp, body := do(t, c, "GET", gw.http+"/pizzashack/1.0.0/menu", nil, "Authorization", "Bearer jwt-token")
+	if e := decodeEcho(t, body); resp.StatusCode != 200 || e.Header.Get("X-End-User") != endUserJWT || e.Header.Get("X-JWT-Assertion") != "" {
+		t.Errorf("security.end_user_jwt_header X-End-User: %d, header %v", resp.StatusCode, e.Header)
+	}
 }
