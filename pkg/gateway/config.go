@@ -100,6 +100,12 @@ type BackendConfig struct {
 	// Engine is the client for plain-HTTP backends: "h1" (the gateway's
 	// own HTTP/1.1 client) or "net/http" (MGW_BACKEND_ENGINE).
 	Engine string `yaml:"engine"`
+	// ProxyURL sends backend requests through an HTTP proxy
+	// (MGW_BACKEND_PROXY_URL, environment only: it may hold a password).
+	ProxyURL Secret `yaml:"proxy_url" restricted:"the proxy URL may hold a password; set MGW_BACKEND_PROXY_URL"`
+	// NoProxy lists backend hosts reached directly although ProxyURL is
+	// set (MGW_BACKEND_NO_PROXY).
+	NoProxy []string `yaml:"no_proxy"`
 }
 
 // LogConfig selects the log level and format.

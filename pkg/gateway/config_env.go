@@ -30,6 +30,8 @@ var envVars = []envVar{
 	{name: "MGW_SERVER_ENGINE", path: "server.engine"},
 	{name: "MGW_BACKEND_CA_FILE", path: "backend.ca_file"},
 	{name: "MGW_BACKEND_ENGINE", path: "backend.engine"},
+	{name: "MGW_BACKEND_PROXY_URL", path: "backend.proxy_url"},
+	{name: "MGW_BACKEND_NO_PROXY", path: "backend.no_proxy", list: true},
 	{name: "MGW_LOG_LEVEL", path: "log.level"},
 	{name: "MGW_LOG_FORMAT", path: "log.format"},
 	{name: "MGW_SECURITY_ENABLED", path: "security.enabled"},

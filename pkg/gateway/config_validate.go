@@ -60,6 +60,16 @@ func (c *Config) validate(spec *Spec) []string {
 	if c.Backend.ConnectTimeout <= 0 {
 		bad("backend.connect_timeout", "must be positive, such as 5s")
 	}
+	if c.Backend.ProxyURL != "" {
+		if _, err := parseProxyURL(c.Backend.ProxyURL.Reveal()); err != nil {
+			bad("backend.proxy_url", "%v", err)
+		}
+	}
+	for i, e := range c.Backend.NoProxy {
+		if _, err := parseNoProxy(e); err != nil {
+			bad("backend.no_proxy", "item %d: %v", i+1, err)
+		}
+	}
 	if c.Backend.MaxIdleConnsPerHost < 1 {
 		bad("backend.max_idle_conns_per_host", "must be at least 1")
 	}

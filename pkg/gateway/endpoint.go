@@ -50,13 +50,17 @@ const (
 // HTTP through the h1 engine (no helper goroutines per exchange), HTTPS
 // through net/http, which also negotiates HTTP/2.
 type backendTransport struct {
-	plain *h1.Transport
-	tls   *http.Transport
+	plain   *h1.Transport
+	tls     *http.Transport
+	proxied http.RoundTripper // tls behind backend.proxy_url, for every scheme
 }
 
 // forScheme returns the round tripper for a target's scheme.
 func (b *backendTransport) forScheme(scheme string) http.RoundTripper {
-	if scheme == "http" && b.plain != nil {
+	switch {
+	case b.proxied != nil:
+		return b.proxied
+	case scheme == "http" && b.plain != nil:
 		return b.plain
 	}
 	return b.tls
@@ -67,6 +71,7 @@ func (b *backendTransport) forScheme(scheme string) http.RoundTripper {
 type transports struct {
 	cfg   BackendConfig
 	tls   *tls.Config
+	proxy *outboundProxy // nil without backend.proxy_url
 	byKey map[transportKey]*backendTransport
 }
 
@@ -86,7 +91,8 @@ func newTransports(cfg BackendConfig) (*transports, error) {
 		}
 		tc.RootCAs = pool
 	}
-	return &transports{cfg: cfg, tls: tc, byKey: map[transportKey]*backendTransport{}}, nil
+	proxy, _ := newOutboundProxy(cfg) // Config.validate reports a bad proxy setting
+	return &transports{cfg: cfg, tls: tc, proxy: proxy, byKey: map[transportKey]*backendTransport{}}, nil
 }
 
 func (ts *transports) get(connect, response time.Duration) *backendTransport {
@@ -112,6 +118,13 @@ func (ts *transports) get(connect, response time.Duration) *backendTransport {
 	}
 	bt := &backendTransport{tls: t}
 	ts.byKey[k] = bt
+	if ts.proxy != nil {
+		// net/http speaks to proxies (absolute-form requests, CONNECT
+		// tunnels, Proxy-Authorization); h1 does not.
+		t.Proxy = ts.proxy.forRequest
+		bt.proxied = &proxiedTransport{t: t, p: ts.proxy}
+		return bt
+	}
 	if ts.cfg.Engine == EngineNetHTTP {
 		return bt
 	}
