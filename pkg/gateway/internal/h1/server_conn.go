@@ -349,5 +349,6 @@ func (c *serverConn) watch() {
 // headBuffered reports whether br holds a whole request head already.
 func headBuffered(br *bufio.Reader) bool {
 	buf, _ := br.Peek(br.Buffered())
+	buf = bytes.TrimLeft(buf, "\r\n") // blank lines before a request line are skipped
 	return bytes.Contains(buf, []byte("\n\r\n")) || bytes.Contains(buf, []byte("\n\n"))
 }
