@@ -29,6 +29,7 @@ type response struct {
 	chunked     bool
 	noBody      bool // HEAD request, or a status without a body
 	closeAfter  bool
+	sent100     bool // the handler sent "100 Continue" itself
 	werr        error
 }
 
@@ -62,6 +63,12 @@ func (w *response) WriteHeader(code int) {
 	if code < 200 {
 		if w.ex.req.ProtoMinor == 0 || w.werr != nil {
 			return
+		}
+		if code == http.StatusContinue {
+			if w.sent100 {
+				return
+			}
+			w.sent100 = true
 		}
 		w.writeStatusLine(code)
 		w.writeFields(w.header, nil)
@@ -154,9 +161,10 @@ func (w *response) flushConn() {
 func (w *response) writeContinue() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.wroteHeader || w.werr != nil {
+	if w.wroteHeader || w.werr != nil || w.sent100 {
 		return nil
 	}
+	w.sent100 = true
 	w.c.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n")
 	w.flushConn()
 	return w.werr
