@@ -29,16 +29,24 @@ type noProxyRule struct {
 func parseProxyURL(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, errors.New("not a URL; use http://host:port or http://user:password@host:port")
+		return nil, errors.New(errProxyNotURL)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("scheme %q is not supported; use http:// or https://", u.Scheme)
+		return nil, fmt.Errorf(errProxyScheme, u.Scheme)
 	}
-	if u.Hostname() == "" || u.Path != "" && u.Path != "/" || u.RawQuery != "" {
-		return nil, errors.New("give only the proxy's scheme, host and port, such as http://proxy.example.com:3128")
+	if u.Hostname() == "" || u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, errors.New(errProxyNotBare)
 	}
 	return u, nil
 }
+
+// Messages of parseProxyURL: fixed text, so that no part of the URL (its
+// password) can show in them.
+const (
+	errProxyNotURL  = "not a URL; use http://host:port or http://user:password@host:port"
+	errProxyScheme  = "scheme %q is not supported; use http:// or https://"
+	errProxyNotBare = "give only the proxy's scheme, host and port, such as http://proxy.example.com:3128"
+)
 
 // parseNoProxy parses a backend.no_proxy entry: "*", an IP address, a
 // CIDR, or a domain name (".example.com" and "example.com" both match
