@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -30,7 +31,8 @@ func header(ctx context.Context, o Options, t tools) string {
 	}
 	b.WriteString("\npeak RSS: VmHWM of the target process plus its children (nginx: master and workers)\n")
 	if o.Rounds > 1 {
-		fmt.Fprintf(&b, "rounds: every target measured %d times, taking turns; each row is the target's median run by req/s, peak RSS the highest of its runs\n", o.Rounds)
+		fmt.Fprintf(&b, "rounds: every target measured %d times, taking turns; each row is the target's median run by req/s, peak RSS the highest of its runs;\n", o.Rounds)
+		b.WriteString("        the targets below compare the gateway's and nginx's runs of each round and take the median ratio\n")
 	}
 	b.WriteString("\n")
 	return b.String()
@@ -136,6 +138,19 @@ func evaluateGoals(r Result, nginx *Result) []GoalLine {
 	case nginx == nil || nginx.Err != nil:
 		rate.Value, rate.Verdict = "nginx not measured", "n/a"
 		p99.Value, p99.Verdict = "nginx not measured", "n/a"
+	case len(r.Rates) > 1 && len(r.Rates) == len(nginx.Rates):
+		// Rounds: each round's ratio pairs two measurements taken a few
+		// seconds apart, under the same load on the machine; the goal
+		// is judged on the median of those ratios.
+		xs := make([]float64, len(r.Rates))
+		ys := make([]float64, len(r.Rates))
+		for i := range r.Rates {
+			xs[i] = r.Rates[i] / nginx.Rates[i]
+			ys[i] = ratio(r.P99s[i], nginx.P99s[i])
+		}
+		x, y := medianOf(xs), medianOf(ys)
+		rate.Value, rate.Verdict = fmt.Sprintf("%.2fx, median of the rounds' ratios %s", x, listRatios(xs)), verdict(x >= goalRateRatio)
+		p99.Value, p99.Verdict = fmt.Sprintf("%.2fx, median of the rounds' ratios %s", y, listRatios(ys)), verdict(y <= goalP99Ratio)
 	default:
 		x := r.Wrk.RequestsPerSec / nginx.Wrk.RequestsPerSec
 		rate.Value, rate.Verdict = fmt.Sprintf("%.2fx (%.0f vs %.0f)", x, r.Wrk.RequestsPerSec, nginx.Wrk.RequestsPerSec), verdict(x >= goalRateRatio)
@@ -144,6 +159,22 @@ func evaluateGoals(r Result, nginx *Result) []GoalLine {
 	}
 	rss.Value, rss.Verdict = fmt.Sprintf("%.1f MiB", float64(r.RSS)/(1<<20)), verdict(r.RSS < goalRSS)
 	return []GoalLine{rate, p99, rss}
+}
+
+// medianOf is the middle value (the lower middle one for an even count).
+func medianOf(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[(len(s)-1)/2]
+}
+
+// listRatios prints ratios in round order, such as "(0.72 0.66 0.57)".
+func listRatios(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprintf("%.2f", x)
+	}
+	return "(" + strings.Join(parts, " ") + ")"
 }
 
 func verdict(ok bool) string {

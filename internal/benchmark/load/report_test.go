@@ -101,3 +101,32 @@ func TestMedianRun(t *testing.T) {
 		t.Errorf("report lacks the rounds:\n%s", buf.String())
 	}
 }
+
+// TestGoalsPerRound: with rounds, the goals are judged on the median of
+// each round's ratio, which pairs measurements taken close in time.
+func TestGoalsPerRound(t *testing.T) {
+	withRounds := func(name string, rates []float64, p99s []time.Duration) *Result {
+		var runs []Result
+		for i := range rates {
+			runs = append(runs, result(name, rates[i], p99s[i], 20<<20))
+		}
+		m := median(runs)
+		return &m
+	}
+	ms := time.Millisecond
+	nginx := withRounds("nginx", []float64{18725, 23501, 24078}, []time.Duration{7 * ms, 6 * ms, 6 * ms})
+	// The medians of each (13669 vs 23501) are 0.58x apart, but each
+	// round's ratio is 0.72, 0.66, 0.57: the median is 0.66.
+	gw := withRounds("gateway", []float64{13419, 15616, 13669}, []time.Duration{10 * ms, 11 * ms, 12 * ms})
+	lines := evaluateGoals(*gw, nginx)
+	if got := verdicts(lines); got != "PASS PASS PASS" {
+		t.Errorf("verdicts %s, want PASS PASS PASS: %+v", got, lines)
+	}
+	if !strings.Contains(lines[0].Value, "0.66x") || !strings.Contains(lines[0].Value, "(0.72 0.66 0.57)") {
+		t.Errorf("rate line %q", lines[0].Value)
+	}
+	slow := withRounds("gateway", []float64{11000, 13000, 15000}, []time.Duration{10 * ms, 11 * ms, 12 * ms})
+	if got := verdicts(evaluateGoals(*slow, nginx)); !strings.HasPrefix(got, "FAIL") {
+		t.Errorf("ratios 0.59 0.55 0.62 (median 0.59): %s, want the rate to FAIL", got)
+	}
+}

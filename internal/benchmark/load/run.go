@@ -25,8 +25,10 @@ type Result struct {
 	Wrk     WrkResult
 	RSS     int64 // peak RSS in bytes
 	Err     error
-	// Rates are the requests/s of every round, in order (see median).
+	// Rates and P99s are the requests/s and p99 latencies of every
+	// round, in order (see median).
 	Rates []float64
+	P99s  []time.Duration
 }
 
 // median returns the run with the median requests/s (the lower middle
@@ -44,6 +46,7 @@ func median(runs []Result) Result {
 	for _, r := range runs {
 		m.RSS = max(m.RSS, r.RSS)
 		m.Rates = append(m.Rates, r.Wrk.RequestsPerSec)
+		m.P99s = append(m.P99s, r.Wrk.P99())
 	}
 	return m
 }
