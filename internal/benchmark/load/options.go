@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -44,7 +45,11 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.Connections, "connections", 50, "wrk connections")
 	fs.IntVar(&o.Threads, "threads", 2, "wrk threads")
 	fs.IntVar(&o.Body, "body", 1024, "response body `bytes`")
-	targets := fs.String("targets", defaultTargets, "comma-separated targets to measure, in order: direct, nginx, bare, gateway, gateway-accesslog")
+	var names []string
+	for _, v := range variants() {
+		names = append(names, v.Name)
+	}
+	targets := fs.String("targets", defaultTargets, "comma-separated targets to measure, in order, from: "+strings.Join(names, ", "))
 	fs.StringVar(&o.NginxWorkers, "nginx-workers", "auto", "nginx worker_processes: auto (one per CPU) or a number")
 	fs.IntVar(&o.Rounds, "rounds", 1, "measure every target this many times, taking turns, and report each one's median run (3 or 5 steady a shared machine's numbers)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary directory (configurations, logs, binaries) and print where it is")
