@@ -360,7 +360,7 @@ func TestRequestHeadersWritten(t *testing.T) {
 			t.Errorf("request head %q lacks %q", h, want)
 		}
 	}
-	if strings.Contains(h, "User-Agent") || strings.Contains(h, "99") {
+	if strings.Contains(h, "User-Agent") || strings.Contains(h, "Content-Length: 99") {
 		t.Errorf("request head %q has an empty User-Agent or the caller's Content-Length", h)
 	}
 }
