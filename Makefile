@@ -36,7 +36,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 10s)
 bench: ## Go benchmarks, build-time table, load comparison (needs: apt-get install wrk nginx-light)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./internal/benchmark/buildtime
-	$(GO) run ./internal/benchmark/load -rounds 3
+	$(GO) run ./internal/benchmark/load -rounds 5
 
 demo: build ## start the API Manager simulator, set up and build label "demo", run and call the gateway
 	$(GO) run ./internal/demo --mgw bin/mgw --apimsim bin/apimsim
