@@ -20,28 +20,13 @@ func TestBackendClosesIdleConnection(t *testing.T) {
 	// A backend that answers one request per connection and then closes
 	// it without saying so, like one with a short keep-alive timeout: the
 	// gateway must notice the dead pooled connection and redial.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				if _, err := http.ReadRequest(br); err != nil {
-					return
-				}
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-			}()
+	url := rawListener(t, func(c net.Conn) {
+		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+			return
 		}
-	}()
-	gw := start(t, petstore("http://"+ln.Addr().String()), testConfig())
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	})
+	gw := start(t, petstore(url), testConfig())
 	for i := range 3 {
 		resp, body := do(t, client(), "GET", gw.http+"/petstore/v1/pet/1", nil)
 		if resp.StatusCode != 200 || body != "ok" {

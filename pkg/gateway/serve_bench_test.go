@@ -11,17 +11,15 @@ import (
 	"testing"
 )
 
-// rawBackend answers every request on 127.0.0.1 with a fixed 1 KiB
-// response, parsing only what it must, so that a benchmark counts the
-// gateway's work and not a backend's.
-func rawBackend(b *testing.B) string {
-	b.Helper()
+// rawListener serves each connection on 127.0.0.1 with serve (which
+// need not close it) and returns the base URL.
+func rawListener(tb testing.TB, serve func(c net.Conn)) string {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { ln.Close() })
-	resp := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1024\r\n\r\n" + strings.Repeat("x", 1024))
+	tb.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -30,19 +28,27 @@ func rawBackend(b *testing.B) string {
 			}
 			go func() {
 				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					if err := skipHead(br); err != nil {
-						return
-					}
-					if _, err := c.Write(resp); err != nil {
-						return
-					}
-				}
+				serve(c)
 			}()
 		}
 	}()
 	return "http://" + ln.Addr().String()
+}
+
+// rawBackend answers every request on 127.0.0.1 with a fixed 1 KiB
+// response, parsing only what it must, so that a benchmark counts the
+// gateway's work and not a backend's.
+func rawBackend(b *testing.B) string {
+	b.Helper()
+	resp := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 1024\r\n\r\n" + strings.Repeat("x", 1024))
+	return rawListener(b, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for skipHead(br) == nil {
+			if _, err := c.Write(resp); err != nil {
+				return
+			}
+		}
+	})
 }
 
 // skipHead reads a request or response head and discards it.

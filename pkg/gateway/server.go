@@ -96,8 +96,10 @@ func (g *Gateway) Serve(ctx context.Context, ls Listeners) error {
 	var servers []server
 	errc := make(chan error, 2)
 	if ls.HTTP != nil {
-		var s server = newServer()
-		if g.cfg.Server.Engine == EngineH1 {
+		var s server
+		if g.cfg.Server.Engine == EngineNetHTTP {
+			s = newServer()
+		} else {
 			s = &h1.Server{
 				Handler:           h,
 				ReadHeaderTimeout: g.cfg.Server.ReadHeaderTimeout,
