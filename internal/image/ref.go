@@ -1,0 +1,60 @@
+package image
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+)
+
+// Ref is an image name with a tag, such as registry.example.com/team/gw:1.4
+// or mgw/demo (tag latest on Docker Hub).
+type Ref struct {
+	tag name.Tag
+}
+
+// ParseRef reads an image reference with an optional tag. A digest is
+// refused: an image being built has no digest until it is built.
+func ParseRef(s string) (Ref, error) {
+	if s == "" {
+		return Ref{}, fmt.Errorf("image reference is empty: use a name such as registry.example.com/team/gateway:1.0")
+	}
+	if strings.Contains(s, "://") {
+		return Ref{}, fmt.Errorf("invalid image reference %q: leave out the URL scheme, e.g. registry.example.com/team/gateway:1.0", s)
+	}
+	if strings.Contains(s, "@") {
+		return Ref{}, fmt.Errorf("image reference %q has a digest: name the image with a tag instead (e.g. %s:1.0); its digest is known once it is built", s, strings.SplitN(s, "@", 2)[0])
+	}
+	t, err := name.NewTag(s, name.WeakValidation)
+	if err != nil {
+		return Ref{}, fmt.Errorf("invalid image reference %q: use [registry/]repository[:tag] with a lower-case repository, e.g. registry.example.com/team/gateway:1.0 (%v)", s, err)
+	}
+	return Ref{tag: t}, nil
+}
+
+// nonRepoChars are the characters a label may have that a repository
+// name may not.
+var nonRepoChars = regexp.MustCompile(`[^a-z0-9._-]+`)
+
+// DefaultRef is the image name used when none is given: mgw/<label>:latest,
+// with the label lower-cased as repositories must be.
+func DefaultRef(label string) (Ref, error) {
+	repo := strings.Trim(nonRepoChars.ReplaceAllString(strings.ToLower(label), "-"), "._-")
+	if repo == "" {
+		return Ref{}, fmt.Errorf("label %q gives no image name: pass --image REF", label)
+	}
+	return ParseRef("mgw/" + repo + ":latest")
+}
+
+// String is the reference as given, e.g. "mgw/demo:latest".
+func (r Ref) String() string { return r.tag.String() }
+
+// Name is the fully qualified name, e.g. "index.docker.io/mgw/demo:latest".
+func (r Ref) Name() string { return r.tag.Name() }
+
+// IsZero reports whether r is unset.
+func (r Ref) IsZero() bool { return r.tag.Identifier() == "" }
+
+// Tag is the parsed reference, for pushing.
+func (r Ref) Tag() name.Tag { return r.tag }
