@@ -60,7 +60,8 @@ func (e *EditedError) Error() string {
 
 // CommitLabel replaces a label's files and saves mgw.yaml as one step: on
 // any failure the previous label folder and mgw.yaml are left as they were.
-// A user's gateway.yaml is kept unless files brings one. Files edited by hand
+// The user's own files (gateway.yaml, deploy.yaml) are kept unless files
+// brings them. Files edited by hand
 // since mgw wrote them stop the commit with an *EditedError unless force.
 func (w *Workspace) CommitLabel(label string, files LabelFiles, force bool) (Changes, error) {
 	if err := ValidateLabelName(label); err != nil {
@@ -82,9 +83,11 @@ func (w *Workspace) CommitLabel(label string, files LabelFiles, force bool) (Cha
 			return Changes{}, &EditedError{Label: label, Files: edited}
 		}
 	}
-	if _, ok := files[GatewayFile]; !ok {
-		if g, ok := old[GatewayFile]; ok {
-			files[GatewayFile] = g
+	for _, f := range userFiles {
+		if _, ok := files[f]; !ok {
+			if data, ok := old[f]; ok {
+				files[f] = data
+			}
 		}
 	}
 	changes := Diff(old, files)
@@ -218,7 +221,7 @@ func hashOf(b []byte) string {
 func (s *state) edited(label string, current LabelFiles) []string {
 	var out []string
 	for rel, h := range s.Labels[label] {
-		if rel == GatewayFile {
+		if isUserFile(rel) {
 			continue
 		}
 		data, ok := current[rel]

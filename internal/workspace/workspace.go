@@ -16,10 +16,26 @@ const (
 	APIsDir      = "apis"
 	PoliciesFile = "policies.yaml"
 	GatewayFile  = "gateway.yaml"
+	// DeployFile is the label's deployment settings (mgw build --image,
+	// --k8s), written by the user.
+	DeployFile = "deploy.yaml"
 	// StateDir holds mgw's private state (token cache, hashes); it is
 	// git-ignored.
 	StateDir = ".mgw"
 )
+
+// userFiles are the label files the user writes and mgw never replaces:
+// a setup keeps them unless it brings its own.
+var userFiles = []string{GatewayFile, DeployFile}
+
+func isUserFile(rel string) bool {
+	for _, f := range userFiles {
+		if rel == f {
+			return true
+		}
+	}
+	return false
+}
 
 // ErrNoWorkspace is returned by Open when dir has no mgw.yaml.
 var ErrNoWorkspace = errors.New("no workspace")

@@ -117,8 +117,11 @@ func TestCommitLabelReportsChanges(t *testing.T) {
 	if len(ch.Added) != 2 || !ch.PoliciesChanged {
 		t.Fatalf("first commit: %+v", ch)
 	}
-	// A user's gateway.yaml survives a setup.
+	// A user's gateway.yaml and deploy.yaml survive a setup.
 	if err := os.WriteFile(filepath.Join(ws.LabelDir("demo"), GatewayFile), []byte("log: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws.LabelDir("demo"), DeployFile), []byte("replicas: 3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	second := LabelFiles{"apis/a-1.yaml": []byte("a2"), "apis/c-1.yaml": []byte("c"), PoliciesFile: []byte("p")}
@@ -134,7 +137,7 @@ func TestCommitLabelReportsChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(files[GatewayFile]) != "log: {}\n" || files["apis/b-1.yaml"] != nil {
+	if string(files[GatewayFile]) != "log: {}\n" || string(files[DeployFile]) != "replicas: 3\n" || files["apis/b-1.yaml"] != nil {
 		t.Fatalf("label files after commit: %v", keys(files))
 	}
 	ch, err = ws.CommitLabel("demo", LabelFiles{"apis/a-1.yaml": []byte("a2"), "apis/c-1.yaml": []byte("c"), PoliciesFile: []byte("p")}, false)
