@@ -72,17 +72,21 @@ func TestScripts(t *testing.T) {
 			return os.WriteFile(filepath.Join(env.WorkDir, "jwt.pem"), minter.CertPEM(), 0o644)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"waitfile": cmdWaitFile,
-			"envfile":  cmdEnvFile,
-			"http":     cmdHTTP,
-			"perm":     cmdPerm,
-			"jwt":      cmdJWT,
-			"nfiles":   cmdNFiles,
+			"waitfile":  cmdWaitFile,
+			"envfile":   cmdEnvFile,
+			"http":      cmdHTTP,
+			"perm":      cmdPerm,
+			"jwt":       cmdJWT,
+			"nfiles":    cmdNFiles,
+			"container": cmdContainer,
 		},
 		Condition: func(cond string) (bool, error) {
-			if cond == "hasfile" {
+			switch cond {
+			case "hasfile":
 				_, err := exec.LookPath("file")
 				return err == nil, nil
+			case "container":
+				return hasContainerRuntime(), nil
 			}
 			return false, fmt.Errorf("unknown condition %q", cond)
 		},

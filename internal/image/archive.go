@@ -135,3 +135,21 @@ func tarDir(w io.Writer, dir string) error {
 	}
 	return tw.Close()
 }
+
+// Digest is what a registry names the pushed image by: the manifest's
+// digest for one image, the multi-platform index's for several.
+func Digest(imgs []v1.Image) (string, error) {
+	var (
+		h   v1.Hash
+		err error
+	)
+	if len(imgs) == 1 {
+		h, err = imgs[0].Digest()
+	} else {
+		h, err = MultiPlatform(imgs).Digest()
+	}
+	if err != nil {
+		return "", fmt.Errorf("image digest: %w", err)
+	}
+	return h.String(), nil
+}
