@@ -93,10 +93,14 @@ func run(ctx context.Context) error {
 		return err
 	}
 
-	step("mgw build")
-	if err := show(ctx, env, mgwPath, "build", "-C", ws); err != nil {
+	step("mgw build --image --k8s (binary, OCI image, Kubernetes manifests)")
+	if err := show(ctx, env, mgwPath, "build", "-C", ws, "--image", "--k8s"); err != nil {
 		return err
 	}
+	if err := tree(filepath.Join(ws, "dist")); err != nil {
+		return err
+	}
+	fmt.Println("  (load the image with 'docker load -i dist/demo.oci.tar' or 'podman load -i ...'; apply the manifests with 'kubectl apply -k dist/demo-k8s')")
 
 	step("Run dist/demo with deploy-time settings")
 	// The key manager that issues access tokens (API Manager 2.x JWTs).

@@ -277,6 +277,7 @@ func TestParseRef(t *testing.T) {
 		"mgw/demo@sha256:abcdef": "has a digest",
 		"http://x/y":             "invalid image reference",
 		"mgw/demo:$(reboot)":     "invalid image reference",
+		`."/00`:                  "is not a host name",
 	} {
 		if _, err := ParseRef(s); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseRef(%q) = %v, want an error with %q", s, err, want)

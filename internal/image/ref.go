@@ -30,8 +30,17 @@ func ParseRef(s string) (Ref, error) {
 	if err != nil {
 		return Ref{}, fmt.Errorf("invalid image reference %q: use [registry/]repository[:tag] with a lower-case repository, e.g. registry.example.com/team/gateway:1.0 (%v)", s, err)
 	}
+	// go-containerregistry is lenient about the registry part ("." and
+	// quotes pass); a name that lands in manifests must be a real host.
+	if reg := t.RegistryStr(); !registryHost.MatchString(reg) {
+		return Ref{}, fmt.Errorf("invalid image reference %q: registry %q is not a host name, IP address or host:port", s, reg)
+	}
 	return Ref{tag: t}, nil
 }
+
+// registryHost is a DNS name, IPv4 or bracketed IPv6 address, with an
+// optional port.
+var registryHost = regexp.MustCompile(`^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$`)
 
 // nonRepoChars are the characters a label may have that a repository
 // name may not.
