@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -120,6 +121,9 @@ func resolve(cfg *Config, in Inputs) (*target, error) {
 	}
 	if in.HTTPEnabled && in.HTTPSEnabled && in.HTTPPort == in.HTTPSPort {
 		problems = append(problems, fmt.Sprintf("http.port and https.port are both %d", in.HTTPPort))
+	}
+	if !utf8.ValidString(in.GatewayYAML) {
+		problems = append(problems, "gateway.yaml is not valid UTF-8")
 	}
 	if in.ShutdownDelay < 0 || in.ShutdownGrace < 0 {
 		problems = append(problems, "server.shutdown_delay and server.shutdown_grace must not be negative")
