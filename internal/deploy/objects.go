@@ -62,8 +62,12 @@ func (t *target) secretNote() string {
 	var b strings.Builder
 	b.WriteString("A stub: the keys the gateway reads, with empty values. Do not commit real values.\n")
 	b.WriteString("# Every key is optional; an empty or missing one leaves the variable unset.\n")
-	b.WriteString("# Create the real Secret (in the namespace of the gateway) with, for example:\n#\n")
-	fmt.Fprintf(&b, "#   kubectl create secret generic %s \\\n", t.name)
+	b.WriteString("# Create the real Secret, in the namespace of the gateway, with for example:\n#\n")
+	ns := ""
+	if t.cfg.Namespace != "" {
+		ns = " --namespace " + t.cfg.Namespace // a checked DNS label
+	}
+	fmt.Fprintf(&b, "#   kubectl create secret generic %s%s \\\n", t.name, ns)
 	for _, s := range t.secretEnv {
 		fmt.Fprintf(&b, "#     --from-literal=%s=\"$%s\" \\\n", s, s)
 	}
