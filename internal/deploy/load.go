@@ -45,7 +45,9 @@ func parse(path string, data []byte) (*Config, error) {
 	if doc.Kind != yaml.MappingNode {
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("%s:%d: the top level must be a mapping of keys (such as \"image:\")", path, doc.Line)}}
 	}
-	if problems := checkNodes(path, doc); len(problems) > 0 {
+	problems := checkNodes(path, doc)
+	problems = append(problems, checkText(path, doc)...)
+	if len(problems) > 0 {
 		return nil, &ConfigError{Problems: problems}
 	}
 	// Keys given replace the defaults; the two PDB settings exclude each
@@ -95,6 +97,46 @@ func checkNodes(path string, n *yaml.Node) []string {
 	}
 	walk(n)
 	return out
+}
+
+// checkText refuses numbers and booleans where deploy.yaml wants a name
+// (`namespace: 0`, `image: true`): yaml.v3 would turn them into text
+// while the JSON Schema, like any JSON tool, sees a number.
+func checkText(path string, doc *yaml.Node) []string {
+	var out []string
+	bad := func(n *yaml.Node, key string) {
+		if n.Kind == yaml.ScalarNode && n.Tag != "!!str" && n.Tag != "!!null" {
+			out = append(out, fmt.Sprintf("%s:%d: %s: %q must be a string; quote it", path, n.Line, key, n.Value))
+		}
+	}
+	for _, key := range [][]string{{"image"}, {"namespace"}, {"service", "type"}} {
+		if v := value(doc, key...); v != nil {
+			bad(v, joinKeys(key))
+		}
+	}
+	if v := value(doc, "secretEnv"); v != nil && v.Kind == yaml.SequenceNode {
+		for _, item := range v.Content {
+			bad(item, "secretEnv")
+		}
+	}
+	return out
+}
+
+// value returns the value node at path below mapping n, or nil.
+func value(n *yaml.Node, path ...string) *yaml.Node {
+	for _, p := range path {
+		if n == nil || n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == p {
+				next = n.Content[i+1]
+			}
+		}
+		n = next
+	}
+	return n
 }
 
 // find returns the key node at path below mapping n, or nil.

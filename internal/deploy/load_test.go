@@ -144,13 +144,14 @@ func TestImageReferences(t *testing.T) {
 		"registry:5000/team/gw@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 		"gw",
 		"localhost/gw:1.0",
+		"mgw/demo:V1.2-RC",
 		"ghcr.io/mgwio/gw:v1.2.3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
 	} {
 		if err := checkImage(ref); err != nil {
 			t.Errorf("%s refused: %v", ref, err)
 		}
 	}
-	for _, ref := range []string{"UPPER/Case::bad", "mgw/demo:", "mgw demo", "mgw/demo@sha256:short", ":latest"} {
+	for _, ref := range []string{"UPPER/Case::bad", "mgw/demo:", "mgw demo", "mgw/demo@sha256:short", ":latest", ".a", "-x/y", "mgw/a..b:1", "mgw/a-:1"} {
 		if checkImage(ref) == nil {
 			t.Errorf("%q accepted", ref)
 		}
@@ -179,7 +180,7 @@ func TestObjectName(t *testing.T) {
 }
 
 // compileSchema compiles the published JSON Schema of deploy.yaml.
-func compileSchema(t *testing.T) *jsonschema.Schema {
+func compileSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
 	if err != nil {

@@ -12,11 +12,12 @@ import (
 )
 
 var (
-	envNameRE   = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
-	dnsLabelRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	budgetRE    = regexp.MustCompile(`^(0|[1-9][0-9]{0,5})(%?)$`)
-	annoNameRE  = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`)
-	dnsDomainRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	envNameRE       = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+	dnsLabelRE      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	budgetRE        = regexp.MustCompile(`^(0|[1-9][0-9]{0,5})(%?)$`)
+	annoNameRE      = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`)
+	repoComponentRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
+	dnsDomainRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
 
 // reservedEnv are variables the manifests derive from the gateway's
@@ -124,9 +125,20 @@ func (c *Config) validate(at locator) []string {
 // repository with a tag and/or digest. Weak validation, because strict
 // validation demands an explicit registry and tag ("mgw/demo" is fine
 // for a local cluster).
+//
+// go-containerregistry checks only the characters of the repository, so
+// each of its path components is also held to the distribution grammar
+// (lower-case letters and digits, joined by '.', '_', "__" or dashes):
+// ".a" and "-x/y" would be refused by a registry.
 func checkImage(ref string) error {
-	if _, err := name.ParseReference(ref); err != nil {
+	r, err := name.ParseReference(ref)
+	if err != nil {
 		return fmt.Errorf("%q is not a valid image reference: %v", ref, err)
+	}
+	for _, c := range strings.Split(r.Context().RepositoryStr(), "/") {
+		if !repoComponentRE.MatchString(c) {
+			return fmt.Errorf("%q is not a valid image reference: repository part %q must be lower-case letters and digits joined by '.', '_', \"__\" or '-'", ref, c)
+		}
 	}
 	return nil
 }
