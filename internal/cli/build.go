@@ -35,7 +35,7 @@ the gateway's Go source and compiles it, offline, into one statically linked
 binary per label and target: dist/<label> for this machine, or
 dist/<label>-<os>-<arch> for each --target.
 
-A Go toolchain (go1.24 or newer) is required: mgw uses 'go' from PATH, or
+A Go toolchain (go1.26 or newer) is required: mgw uses 'go' from PATH, or
 the go command named by MGW_GO.`,
 		Example: `  # every label, for this machine
   mgw build
