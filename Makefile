@@ -7,33 +7,36 @@ LDFLAGS := -s -w -X github.com/mgwio/mgw/internal/buildinfo.version=$(VERSION) -
 FUZZTIME ?= 10s
 PREFIX ?= /usr/local
 
-.PHONY: help build install test lint fuzz bench demo clean
+.PHONY: help generate build install test lint fuzz bench demo clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-build: ## build a static bin/mgw (and bin/apimsim, the API Manager simulator)
+generate: ## copy the gateway runtime's third-party module zips from the module cache for mgw to embed
+	$(GO) generate ./internal/runtimedeps
+
+build: generate ## build a static bin/mgw (and bin/apimsim, the API Manager simulator)
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/mgw ./cmd/mgw
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/apimsim ./cmd/apimsim
 
 install: build ## install mgw into $(PREFIX)/bin
 	install -m 0755 bin/mgw $(PREFIX)/bin/mgw
 
-test: ## run every test with the race detector, end-to-end scripts included
+test: generate ## run every test with the race detector, end-to-end scripts included
 	$(GO) test -race -timeout 25m ./...
 
-lint: ## gofmt and go vet
+lint: generate ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-fuzz: ## run each fuzz target for FUZZTIME (default 10s)
+fuzz: generate ## run each fuzz target for FUZZTIME (default 10s)
 	@set -e; for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s $$pkg; \
 	  done; \
 	done
 
-bench: ## Go benchmarks, build-time table, load comparison (needs: apt-get install wrk nginx-light)
+bench: generate ## Go benchmarks, build-time table, load comparison (needs: apt-get install wrk nginx-light)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./internal/benchmark/buildtime
 	$(GO) run ./internal/benchmark/load -rounds 5
@@ -41,5 +44,6 @@ bench: ## Go benchmarks, build-time table, load comparison (needs: apt-get insta
 demo: build ## start the API Manager simulator, set up and build label "demo", run and call the gateway
 	$(GO) run ./internal/demo --mgw bin/mgw --apimsim bin/apimsim
 
-clean: ## remove build output
+clean: ## remove build output and the generated runtime modules
 	rm -rf bin dist
+	find internal/runtimedeps/modules -type f ! -name README.md -delete

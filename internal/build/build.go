@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mgwio/mgw/internal/runtimedeps"
 	"github.com/mgwio/mgw/pkg/codegen"
 	"github.com/mgwio/mgw/pkg/gateway"
 )
@@ -102,8 +104,14 @@ func Build(ctx context.Context, req Request) (Artifact, error) {
 }
 
 // WriteModule lays out the build module in dir: go.mod, the runtime under
-// pkg/gateway and the generated main package.
+// pkg/gateway, the generated main package and vendor/ with the runtime's
+// third-party packages from the modules embedded in mgw.
 func WriteModule(dir string, spec *gateway.Spec) error {
+	return writeModule(dir, spec, runtimedeps.Embedded())
+}
+
+// writeModule is WriteModule with the runtime modules taken from deps.
+func writeModule(dir string, spec *gateway.Spec, deps fs.FS) error {
 	generated, err := codegen.Generate(spec)
 	if err != nil {
 		return err
@@ -112,8 +120,17 @@ func WriteModule(dir string, spec *gateway.Spec) error {
 	if err != nil {
 		return fmt.Errorf("read embedded runtime: %w", err)
 	}
-	files := map[string][]byte{
-		"go.mod": fmt.Appendf(nil, "module %s\n\ngo 1.%d\n", modulePath, MinGoMinor),
+	imports, err := runtimedeps.ExternalImports(runtimeSrc, modulePath)
+	if err != nil {
+		return err
+	}
+	vendored, require, err := runtimedeps.Vendor(deps, imports)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{"go.mod": goMod(require)}
+	for p, data := range vendored {
+		files[p] = data
 	}
 	for p, data := range runtimeSrc {
 		files["pkg/gateway/"+p] = data
@@ -133,9 +150,24 @@ func WriteModule(dir string, spec *gateway.Spec) error {
 	return nil
 }
 
+// goMod is the build module's go.mod: mgw's module path, the oldest Go
+// release that builds gateways, and the vendored modules.
+func goMod(require []runtimedeps.Module) []byte {
+	b := fmt.Appendf(nil, "module %s\n\ngo 1.%d\n", modulePath, MinGoMinor)
+	if len(require) > 0 {
+		b = append(b, "\nrequire (\n"...)
+		for _, m := range require {
+			b = fmt.Appendf(b, "\t%s %s\n", m.Path, m.Version)
+		}
+		b = append(b, ")\n"...)
+	}
+	return b
+}
+
 // compile runs go build with an explicit environment: static (no cgo),
 // offline (no proxy, no workspace, local toolchain only) and reproducible
-// (-trimpath, no build ID, no VCS stamping).
+// (-trimpath, no build ID, no VCS stamping). Third-party packages come
+// only from the build module's vendor/ folder (-mod=vendor).
 func compile(ctx context.Context, req Request, work, out string) error {
 	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", out, "./" + mainDir}
 	cmd := exec.CommandContext(ctx, req.Toolchain.Path, args...)
@@ -189,7 +221,7 @@ func buildEnv(base []string) []string {
 		base = os.Environ()
 	}
 	return append(filterEnv(base),
-		"CGO_ENABLED=0", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off", "GOWORK=off",
+		"CGO_ENABLED=0", "GOFLAGS=-mod=vendor", "GOPROXY=off", "GOSUMDB=off", "GOWORK=off",
 		"GOTOOLCHAIN=local", "GO111MODULE=on", "GOENV=off", "GOAMD64=v1",
 	)
 }

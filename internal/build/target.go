@@ -77,3 +77,14 @@ func (t Target) env() []string {
 	}
 	return e
 }
+
+// SupportedTargets lists the platforms gateways can be built for, sorted
+// (without arm variants, which do not change what a build imports).
+func SupportedTargets() []Target {
+	var out []Target
+	for _, k := range strings.Split(supportedList(), ", ") {
+		os, arch, _ := strings.Cut(k, "/")
+		out = append(out, Target{OS: os, Arch: arch})
+	}
+	return out
+}

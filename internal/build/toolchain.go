@@ -12,8 +12,10 @@ import (
 	"strings"
 )
 
-// MinGoMinor is the oldest Go 1.x minor release that builds gateways.
-const MinGoMinor = 24
+// MinGoMinor is the oldest Go 1.x minor release that builds gateways: the
+// newest go directive among the runtime's modules (golang.org/x/crypto
+// declares go 1.26.0); a test keeps it so.
+const MinGoMinor = 26
 
 // Toolchain is a Go toolchain found on this machine.
 type Toolchain struct {

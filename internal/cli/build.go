@@ -45,7 +45,7 @@ credentials of 'docker login'. --k8s writes Kubernetes manifests and a
 kustomization to dist/<label>-k8s/. labels/<label>/deploy.yaml sets the
 image name, replicas, resources and more (docs/DEPLOY.md).
 
-A Go toolchain (go1.24 or newer) is required: mgw uses 'go' from PATH, or
+A Go toolchain (go1.26 or newer) is required: mgw uses 'go' from PATH, or
 the go command named by MGW_GO.`,
 		Example: `  # every label, for this machine
   mgw build

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mgwio/mgw/internal/runtimedeps"
 	"github.com/mgwio/mgw/pkg/gateway"
 )
 
@@ -111,6 +112,18 @@ func TestGeneratedSpecRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	imports, err := runtimedeps.ExternalImports(runtimeSrc, "github.com/mgwio/mgw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vendored, require, err := runtimedeps.Vendor(runtimedeps.Embedded(), imports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod := "module github.com/mgwio/mgw\n\ngo 1.26\n"
+	for _, m := range require {
+		gomod += "require " + m.Path + " " + m.Version + "\n"
+	}
 	// Invalid UTF-8 cannot travel through JSON: add it here.
 	extra := loadSpec(t, "minimal")
 	extra.Label = "bytes"
@@ -136,7 +149,10 @@ func TestGeneratedSpecRoundTrips(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			write("go.mod", []byte("module github.com/mgwio/mgw\n\ngo 1.24\n"))
+			write("go.mod", []byte(gomod))
+			for p, data := range vendored {
+				write(p, data)
+			}
 			for p, data := range runtimeSrc {
 				write("pkg/gateway/"+p, data)
 			}
@@ -157,7 +173,7 @@ func main() {
 	}
 }
 `))
-			env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off", "CGO_ENABLED=0")
+			env := append(os.Environ(), "GOFLAGS=-mod=vendor", "GOPROXY=off", "GOWORK=off", "CGO_ENABLED=0")
 			build := exec.Command(goCmd, "build", "-o", os.DevNull, "./cmd/gateway")
 			build.Dir, build.Env = dir, env
 			if out, err := build.CombinedOutput(); err != nil {

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mgwio/mgw/pkg/gateway/internal/yamlite"
+	"gopkg.in/yaml.v3"
 )
 
 // envVar maps one MGW_* variable to a configuration key.
@@ -146,18 +146,18 @@ func (c *Config) applyEnv(spec *Spec, env []string) []string {
 
 // setFromEnv decodes value at key path with the rules of the YAML decoder.
 func (c *Config) setFromEnv(name string, path []string, value string, list bool) []string {
-	leaf := &yamlite.Node{Kind: yamlite.Scalar, Value: value}
+	leaf := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value}
 	if list {
-		leaf = &yamlite.Node{Kind: yamlite.Sequence}
+		leaf = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 		for _, item := range strings.Split(value, ",") {
 			if item = strings.TrimSpace(item); item != "" {
-				leaf.Items = append(leaf.Items, &yamlite.Node{Kind: yamlite.Scalar, Value: item})
+				leaf.Content = append(leaf.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: item})
 			}
 		}
 	}
-	d := &yamlite.Decoder{AllowRestricted: true, OnSet: func(p string, _ int) { c.origins[p] = name }}
+	d := &configDecoder{allowRestricted: true, onSet: func(p string, _ int) { c.origins[p] = name }}
 	var out []string
-	for _, p := range d.Decode(yamlite.Nest(path, leaf), c) {
+	for _, p := range d.decode(nest(path, leaf), c) {
 		out = append(out, fmt.Sprintf("%s: %s", name, p.Msg))
 	}
 	return out

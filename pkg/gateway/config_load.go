@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/mgwio/mgw/pkg/gateway/internal/yamlite"
+	"gopkg.in/yaml.v3"
 )
 
 // ConfigError lists every problem found in a configuration.
@@ -56,27 +56,30 @@ func LoadConfig(spec *Spec, file string, env []string) (Config, error) {
 	return cfg, nil
 }
 
-// layer decodes one YAML document onto c.
+// layer decodes one YAML document (yaml.v3) onto c.
 func (c *Config) layer(data []byte, name string) []string {
-	n, err := yamlite.Parse(data)
+	n, err := parseYAML(data)
 	if err != nil {
-		var se *yamlite.SyntaxError
+		var se *yamlSyntaxError
 		if errors.As(err, &se) {
 			return []string{fmt.Sprintf("%s:%d: %s", name, se.Line, se.Msg)}
 		}
 		return []string{fmt.Sprintf("%s: %v", name, err)}
 	}
-	if n.Kind == yamlite.Null {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || isNull(n) {
 		return nil
 	}
-	if n.Kind != yamlite.Mapping {
-		return []string{fmt.Sprintf("%s:%d: the top level must be a mapping of keys (such as \"http:\"), not a %s", name, n.Line, n.Kind)}
+	if n.Kind != yaml.MappingNode {
+		return []string{fmt.Sprintf("%s:%d: the top level must be a mapping of keys (such as \"http:\"), not a %s", name, n.Line, kindName(n))}
 	}
-	d := &yamlite.Decoder{OnSet: func(p string, line int) {
+	d := &configDecoder{onSet: func(p string, line int) {
 		c.origins[p] = fmt.Sprintf("%s:%d", name, line)
 	}}
 	var out []string
-	for _, p := range d.Decode(n, c) {
+	for _, p := range d.decode(n, c) {
 		out = append(out, fmt.Sprintf("%s:%d: %s: %s", name, p.Line, p.Path, p.Msg))
 	}
 	return out
@@ -105,7 +108,7 @@ func (c *Config) secretFiles() []secretFile {
 			if e.ep == nil {
 				continue
 			}
-			base := yamlite.JoinPath(yamlite.JoinPath("apis", key), e.name)
+			base := joinPath(joinPath("apis", key), e.name)
 			out = append(out, secretFile{&e.ep.Password, base + ".password", base + ".password_file", e.ep.PasswordFile})
 		}
 	}

@@ -107,10 +107,16 @@ apis:
 func TestLoadConfigSyntaxErrors(t *testing.T) {
 	spec := petstore("http://127.0.0.1:1")
 	for _, tc := range []struct{ content, want string }{
-		{"http:\n  port: 1\n   host: x\n", ":3: unexpected indentation"},
-		{"http: &a\n", ":1: anchors (&) are not supported"},
+		{"http:\n  port: 1\n   host: x\n", ":3: mapping values are not allowed in this context"},
+		{"http: *a\n", ":1: unknown anchor 'a' referenced"},
 		{"- a\n", ":1: the top level must be a mapping"},
-		{"http:\n\tport: 1\n", ":2: tab character in indentation"},
+		{"http:\n\tport: 1\n", ":2: found character that cannot start any token"},
+		{"http:\n  port: 1\n---\nlog: {}\n", ":3: a second document (after ---) is not supported"},
+		{"http:\n  port: 1\n  port: 2\n", ":3: http.port: the key appears twice in this mapping"},
+		{"http:\n  port: !port 1\n", ":2: http.port: the tag !port is not supported"},
+		{"log:\n  level: info\n  format: \"\x01\"\n", ":3: control characters are not allowed"},
+		{"log:\n  level: \xff\n", ":2: invalid leading UTF-8 octet"},
+		{"http: &a\n  <<: *a\n", ":1: http: a mapping cannot merge itself (<<)"},
 	} {
 		file := writeFile(t, "gw.yaml", tc.content)
 		_, err := LoadConfig(spec, file, nil)
@@ -126,6 +132,61 @@ func TestLoadConfigSyntaxErrors(t *testing.T) {
 	_, err = LoadConfig(spec, "", nil)
 	if err == nil || !strings.Contains(err.Error(), compiledInName+`:2: http.porty: unknown key (did you mean "port"?)`) {
 		t.Errorf("compiled-in defaults: %v", err)
+	}
+}
+
+// TestLoadConfigYAMLFeatures: anchors, aliases and merge keys work (yaml.v3),
+// and origins point at the line where each value was written.
+func TestLoadConfigYAMLFeatures(t *testing.T) {
+	spec := petstore("http://127.0.0.1:1")
+	file := writeFile(t, "gw.yaml", `server: &timeouts
+  read_header_timeout: 3s
+  shutdown_grace: 4s
+backend: {connect_timeout: 2s}
+apis:
+  "PetStore/1.0.0":
+    production: &ep
+      urls: [http://127.0.0.1:8081]
+      timeout: 9s
+    sandbox:
+      <<: *ep
+      timeout: 8s
+log: {level: debug, format: json}
+`)
+	cfg, err := LoadConfig(spec, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb := cfg.APIs["PetStore/1.0.0"].Sandbox
+	if sb == nil || sb.Timeout != 8*time.Second || len(sb.URLs) != 1 || sb.URLs[0] != "http://127.0.0.1:8081" {
+		t.Errorf("merged sandbox endpoint = %+v", sb)
+	}
+	if cfg.Server.ShutdownGrace != 4*time.Second || cfg.Backend.ConnectTimeout != 2*time.Second || cfg.Log.Level != "debug" {
+		t.Errorf("server %+v backend %+v log %+v", cfg.Server, cfg.Backend, cfg.Log)
+	}
+	for key, want := range map[string]string{
+		`apis."PetStore/1.0.0".sandbox.timeout`: file + ":12",
+		`apis."PetStore/1.0.0".sandbox.urls`:    file + ":8",
+		"server.shutdown_grace":                 file + ":3",
+	} {
+		if got := cfg.origin(key); got != want {
+			t.Errorf("origin(%s) = %q, want %q", key, got, want)
+		}
+	}
+	// Aliases cannot make a small file decode into a huge one.
+	var b strings.Builder
+	b.WriteString("x0: &m0 {port: 1}\n")
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&b, "x%d: &m%d {<<: [*m%d, *m%d]}\n", i, i, i-1, i-1)
+	}
+	b.WriteString("http: {<<: [*m30, *m30]}\n")
+	start := time.Now()
+	_, err = LoadConfig(spec, writeFile(t, "big.yaml", b.String()), nil)
+	if err == nil || strings.Count(err.Error(), ": http: the document is too large once its aliases are expanded") != 1 {
+		t.Errorf("alias bomb: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("alias bomb took %v", d)
 	}
 }
 

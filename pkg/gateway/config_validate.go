@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/mgwio/mgw/pkg/gateway/internal/yamlite"
 )
 
 // validate checks values that decode fine but make no sense, and returns
@@ -133,7 +131,7 @@ func findAPI(spec *Spec, key string) *API {
 func (c *Config) validateAPIs(spec *Spec) []string {
 	var out []string
 	for _, key := range sortedKeys(c.APIs) {
-		base := yamlite.JoinPath("apis", key)
+		base := joinPath("apis", key)
 		api := findAPI(spec, key)
 		if api == nil {
 			var names []string

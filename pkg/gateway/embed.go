@@ -7,9 +7,9 @@ import (
 )
 
 // source is this package's own source tree. mgw copies it into every
-// gateway's build module, which is why the runtime must only import the
-// standard library. This file itself is not copied, so gateways do not
-// carry their own source.
+// gateway's build module, next to a vendor/ folder with the third-party
+// packages it imports (internal/runtimedeps). This file itself is not
+// copied, so gateways do not carry their own source.
 //
 //go:embed *
 var source embed.FS

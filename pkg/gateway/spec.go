@@ -2,8 +2,9 @@
 // the typed model of one label (Spec) that code generation renders as Go
 // literals, and the data plane that serves it.
 //
-// The package imports nothing but the standard library: its source travels
-// inside the mgw binary and is compiled offline into every gateway.
+// Its source travels inside the mgw binary and is compiled offline into
+// every gateway; the third-party modules it imports travel with it as
+// module zips (internal/runtimedeps) and are vendored into each build.
 package gateway
 
 // Spec is the compiled-in description of one label: its APIs, the throttling

@@ -39,7 +39,7 @@ type ByteSize int64
 
 var errByteSize = errors.New(`expected a size such as 1048576, 512KiB or 10MiB`)
 
-// UnmarshalScalar implements yamlite.ScalarUnmarshaler.
+// UnmarshalScalar decodes a size from the text of a config value.
 func (b *ByteSize) UnmarshalScalar(text string) error {
 	v, err := ParseByteSize(text)
 	if err != nil {
