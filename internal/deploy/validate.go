@@ -7,17 +7,17 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/mgwio/mgw/internal/image"
 )
 
 var (
-	envNameRE       = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
-	dnsLabelRE      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	budgetRE        = regexp.MustCompile(`^(0|[1-9][0-9]{0,5})(%?)$`)
-	annoNameRE      = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`)
-	repoComponentRE = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
-	dnsDomainRE     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	envNameRE   = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+	dnsLabelRE  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	budgetRE    = regexp.MustCompile(`^(0|[1-9][0-9]{0,5})(%?)$`)
+	annoNameRE  = regexp.MustCompile(`^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`)
+	dnsDomainRE = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
 
 // reservedEnv are variables the manifests derive from the gateway's
@@ -131,16 +131,7 @@ func (c *Config) validate(at locator) []string {
 // (lower-case letters and digits, joined by '.', '_', "__" or dashes):
 // ".a" and "-x/y" would be refused by a registry.
 func checkImage(ref string) error {
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		return fmt.Errorf("%q is not a valid image reference: %v", ref, err)
-	}
-	for _, c := range strings.Split(r.Context().RepositoryStr(), "/") {
-		if !repoComponentRE.MatchString(c) {
-			return fmt.Errorf("%q is not a valid image reference: repository part %q must be lower-case letters and digits joined by '.', '_', \"__\" or '-'", ref, c)
-		}
-	}
-	return nil
+	return image.CheckReference(ref)
 }
 
 func (c *Config) validateResources(at locator) []string {

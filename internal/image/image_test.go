@@ -278,6 +278,7 @@ func TestParseRef(t *testing.T) {
 		"http://x/y":             "invalid image reference",
 		"mgw/demo:$(reboot)":     "invalid image reference",
 		`."/00`:                  "is not a host name",
+		"mgw/.a:1":               "invalid image reference",
 	} {
 		if _, err := ParseRef(s); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseRef(%q) = %v, want an error with %q", s, err, want)

@@ -30,13 +30,44 @@ func ParseRef(s string) (Ref, error) {
 	if err != nil {
 		return Ref{}, fmt.Errorf("invalid image reference %q: use [registry/]repository[:tag] with a lower-case repository, e.g. registry.example.com/team/gateway:1.0 (%v)", s, err)
 	}
-	// go-containerregistry is lenient about the registry part ("." and
-	// quotes pass); a name that lands in manifests must be a real host.
-	if reg := t.RegistryStr(); !registryHost.MatchString(reg) {
-		return Ref{}, fmt.Errorf("invalid image reference %q: registry %q is not a host name, IP address or host:port", s, reg)
+	if err := checkParts(s, t.Context()); err != nil {
+		return Ref{}, err
 	}
 	return Ref{tag: t}, nil
 }
+
+// CheckReference checks an image reference a pod will run: a tag or a
+// digest, e.g. registry.example.com/team/gw:1.0 or
+// registry:5000/team/gw@sha256:<64 hex>.
+func CheckReference(s string) error {
+	if strings.Contains(s, "://") {
+		return fmt.Errorf("invalid image reference %q: leave out the URL scheme, e.g. registry.example.com/team/gateway:1.0", s)
+	}
+	r, err := name.ParseReference(s, name.WeakValidation)
+	if err != nil {
+		return fmt.Errorf("invalid image reference %q: use [registry/]repository[:tag|@digest] with a lower-case repository (%v)", s, err)
+	}
+	return checkParts(s, r.Context())
+}
+
+// checkParts holds the registry and repository to the distribution
+// grammar. go-containerregistry is lenient here ("." and quotes pass as a
+// registry, ".a" as a repository part); a name that lands in annotations
+// and manifests must be a real one.
+func checkParts(s string, repo name.Repository) error {
+	if reg := repo.RegistryStr(); !registryHost.MatchString(reg) {
+		return fmt.Errorf("invalid image reference %q: registry %q is not a host name, IP address or host:port", s, reg)
+	}
+	for _, c := range strings.Split(repo.RepositoryStr(), "/") {
+		if !repoComponent.MatchString(c) {
+			return fmt.Errorf("invalid image reference %q: repository part %q must be lower-case letters and digits joined by '.', '_', \"__\" or '-'", s, c)
+		}
+	}
+	return nil
+}
+
+// repoComponent is one path component of a repository name.
+var repoComponent = regexp.MustCompile(`^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$`)
 
 // registryHost is a DNS name, IPv4 or bracketed IPv6 address, with an
 // optional port.
