@@ -57,8 +57,15 @@ func parse(path string, data []byte) (*Config, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	// A *yaml.TypeError (unknown key, wrong type) leaves the rest decoded:
+	// validate that too, so every problem is reported at once.
+	var decodeProblems []string
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, &ConfigError{Problems: yamlProblems(path, err)}
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, &ConfigError{Problems: yamlProblems(path, err)}
+		}
+		decodeProblems = yamlProblems(path, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
@@ -72,7 +79,7 @@ func parse(path string, data []byte) (*Config, error) {
 		cfg.Disruption.MaxUnavailable = "1"
 	}
 	cfg.replicasSet = find(doc, "replicas") != nil
-	if problems := cfg.validate(nodeLines(path, doc)); len(problems) > 0 {
+	if problems := append(decodeProblems, cfg.validate(nodeLines(path, doc))...); len(problems) > 0 {
 		return nil, &ConfigError{Problems: problems}
 	}
 	return cfg, nil
