@@ -7,8 +7,12 @@ import (
 	"io"
 )
 
-// readLine reads one line of at most max bytes and returns it without its
-// line end ("\r\n" or "\n"). The slice is valid until the next read.
+// readLine reads one chunk-size line of at most max bytes and returns it
+// without its CRLF. Chunked framing needs CRLF (RFC 9112 7.1; the bare LF
+// that 2.2 tolerates is for the start line and fields only): a parser
+// that ends the line at a bare LF reads the body differently from one
+// that does not, which is how requests are smuggled. The slice is valid
+// until the next read.
 func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) || len(line) > max {
@@ -17,26 +21,23 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	line = line[:len(line)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
+	n := len(line)
+	if n < 2 || line[n-2] != '\r' {
+		return nil, errors.New("chunk size line not ended by CRLF")
 	}
-	return line, nil
+	return line[:n-2], nil
 }
 
-// readCRLF reads the line end that follows a chunk's data.
+// readCRLF reads the CRLF that follows a chunk's data.
 func readCRLF(br *bufio.Reader) error {
-	c, err := br.ReadByte()
-	if err != nil {
-		return err
-	}
-	if c == '\r' {
-		if c, err = br.ReadByte(); err != nil {
+	for _, want := range []byte("\r\n") {
+		c, err := br.ReadByte()
+		if err != nil {
 			return err
 		}
-	}
-	if c != '\n' {
-		return errors.New("chunk data not followed by CRLF")
+		if c != want {
+			return errors.New("chunk data not followed by CRLF")
+		}
 	}
 	return nil
 }
