@@ -42,8 +42,8 @@ func readCRLF(br *bufio.Reader) error {
 	return nil
 }
 
-// parseChunkSize parses a chunk-size line: hex digits, then optional
-// blanks and chunk extensions, which are ignored.
+// parseChunkSize parses a chunk-size line: hex digits, then chunk
+// extensions, which are checked against RFC 9112 7.1.1 and ignored.
 func parseChunkSize(line []byte) (int64, error) {
 	var n int64
 	i := 0
@@ -66,17 +66,80 @@ func parseChunkSize(line []byte) (int64, error) {
 		n = n<<4 | int64(d)
 	}
 rest:
-	if i == 0 {
+	if i == 0 || !validChunkExt(line[i:]) {
 		return 0, fmt.Errorf("malformed chunk size line %q", clip(string(line)))
 	}
-	for j := i; j < len(line); j++ {
-		if c := line[j]; c == ';' {
-			break
-		} else if c != ' ' && c != '\t' {
-			return 0, fmt.Errorf("malformed chunk size line %q", clip(string(line)))
+	return n, nil
+}
+
+// validChunkExt reports whether ext is a chunk-ext:
+//
+//	*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+//
+// with a token name and a token or quoted-string value. Anything else
+// (blanks with no extension, control characters, a bare CR) is refused:
+// parsers that skip extensions loosely disagree on where the line ends.
+func validChunkExt(ext []byte) bool {
+	i := 0
+	blanks := func() {
+		for i < len(ext) && (ext[i] == ' ' || ext[i] == '\t') {
+			i++
 		}
 	}
-	return n, nil
+	token := func() bool {
+		j := i
+		for i < len(ext) && isTokenChar(ext[i]) {
+			i++
+		}
+		return i > j
+	}
+	for i < len(ext) {
+		blanks()
+		if i == len(ext) || ext[i] != ';' {
+			return false
+		}
+		i++
+		blanks()
+		if !token() {
+			return false
+		}
+		j := i
+		blanks()
+		if i == len(ext) || ext[i] != '=' {
+			i = j // no value: the blanks belong to the next extension
+			continue
+		}
+		i++
+		blanks()
+		if i < len(ext) && ext[i] == '"' {
+			if !quotedString(ext, &i) {
+				return false
+			}
+		} else if !token() {
+			return false
+		}
+	}
+	return true
+}
+
+// quotedString advances *i past a quoted-string (RFC 9110 5.6.4) that
+// starts at s[*i], reporting whether it is one.
+func quotedString(s []byte, i *int) bool {
+	for j := *i + 1; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '"':
+			*i = j + 1
+			return true
+		case c == '\\':
+			j++
+			if j == len(s) || s[j] < ' ' && s[j] != '\t' || s[j] == 0x7f {
+				return false
+			}
+		case c < ' ' && c != '\t' || c == 0x7f:
+			return false
+		}
+	}
+	return false
 }
 
 // chunkDecoder reads chunked data (RFC 9112 7.1) for the client's
