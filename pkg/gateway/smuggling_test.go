@@ -366,8 +366,12 @@ func TestSmuggling(t *testing.T) {
 					}
 				})
 			}
-			if left := e.rec.take(""); len(left) > 0 {
-				t.Errorf("the backend received requests no case sent: %v", left)
+			// Requests whose body a refused case cut off may be recorded
+			// late, after their case; they never completed.
+			for _, s := range e.rec.take("") {
+				if s.Err == nil || strings.Contains(s.URI, "smuggled") {
+					t.Errorf("the backend received a request no case accounts for: %s %s", s.Method, s.URI)
+				}
 			}
 		})
 	}
