@@ -59,6 +59,9 @@ const (
 	CodeBadRequest = 101400
 	// CodeBodyTooLarge: the request body exceeds server.max_body_bytes.
 	CodeBodyTooLarge = 101413
+	// CodeBadBody: the client's request body is malformed (broken chunked
+	// framing) or ended early; the backend never got a whole request.
+	CodeBadBody = 101401
 	// CodeInternal: an unexpected gateway error.
 	CodeInternal = 101500
 )
@@ -112,6 +115,7 @@ var faults = map[int]Fault{
 	CodeBackendBadURL:      {CodeBackendBadURL, 500, runtimeError, "Malformed URL"},
 	CodeBadRequest:         {CodeBadRequest, 400, "Bad Request", "The request path is malformed or leaves the API"},
 	CodeBodyTooLarge:       {CodeBodyTooLarge, 413, "Request Entity Too Large", "The request body exceeds the gateway's limit"},
+	CodeBadBody:            {CodeBadBody, 400, "Bad Request", "The request body is malformed or incomplete"},
 	CodeInternal:           {CodeInternal, 500, runtimeError, "Internal gateway error"},
 }
 

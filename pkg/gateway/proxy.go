@@ -29,6 +29,7 @@ type trackedBody struct {
 	r       io.ReadCloser
 	touched atomic.Bool
 	n       atomic.Int64
+	failed  atomic.Bool // reading the client's body failed: the client's fault, not the backend's
 }
 
 // Read implements io.Reader.
@@ -36,6 +37,9 @@ func (b *trackedBody) Read(p []byte) (int, error) {
 	b.touched.Store(true)
 	n, err := b.r.Read(p)
 	b.n.Add(int64(n))
+	if err != nil && err != io.EOF {
+		b.failed.Store(true)
+	}
 	return n, err
 }
 
@@ -121,6 +125,14 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, ex *exchange) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			g.writeFault(w, CodeBodyTooLarge)
+			return
+		}
+		if ex.body.failed.Load() {
+			// A malformed or cut-off body is the client's error: answer
+			// 400 and close, as for a malformed head, and do not count a
+			// backend failure or retry elsewhere.
+			w.Header().Set("Connection", "close")
+			g.writeFault(w, CodeBadBody)
 			return
 		}
 		ex.errKind = kind

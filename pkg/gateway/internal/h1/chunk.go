@@ -7,8 +7,12 @@ import (
 	"io"
 )
 
-// readLine reads one line of at most max bytes and returns it without its
-// line end ("\r\n" or "\n"). The slice is valid until the next read.
+// readLine reads one chunk-size line of at most max bytes and returns it
+// without its CRLF. Chunked framing needs CRLF (RFC 9112 7.1; the bare LF
+// that 2.2 tolerates is for the start line and fields only): a parser
+// that ends the line at a bare LF reads the body differently from one
+// that does not, which is how requests are smuggled. The slice is valid
+// until the next read.
 func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	line, err := br.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) || len(line) > max {
@@ -17,32 +21,29 @@ func readLine(br *bufio.Reader, max int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	line = line[:len(line)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
+	n := len(line)
+	if n < 2 || line[n-2] != '\r' {
+		return nil, errors.New("chunk size line not ended by CRLF")
 	}
-	return line, nil
+	return line[:n-2], nil
 }
 
-// readCRLF reads the line end that follows a chunk's data.
+// readCRLF reads the CRLF that follows a chunk's data.
 func readCRLF(br *bufio.Reader) error {
-	c, err := br.ReadByte()
-	if err != nil {
-		return err
-	}
-	if c == '\r' {
-		if c, err = br.ReadByte(); err != nil {
+	for _, want := range []byte("\r\n") {
+		c, err := br.ReadByte()
+		if err != nil {
 			return err
 		}
-	}
-	if c != '\n' {
-		return errors.New("chunk data not followed by CRLF")
+		if c != want {
+			return errors.New("chunk data not followed by CRLF")
+		}
 	}
 	return nil
 }
 
-// parseChunkSize parses a chunk-size line: hex digits, then optional
-// blanks and chunk extensions, which are ignored.
+// parseChunkSize parses a chunk-size line: hex digits, then chunk
+// extensions, which are checked against RFC 9112 7.1.1 and ignored.
 func parseChunkSize(line []byte) (int64, error) {
 	var n int64
 	i := 0
@@ -65,17 +66,80 @@ func parseChunkSize(line []byte) (int64, error) {
 		n = n<<4 | int64(d)
 	}
 rest:
-	if i == 0 {
+	if i == 0 || !validChunkExt(line[i:]) {
 		return 0, fmt.Errorf("malformed chunk size line %q", clip(string(line)))
 	}
-	for j := i; j < len(line); j++ {
-		if c := line[j]; c == ';' {
-			break
-		} else if c != ' ' && c != '\t' {
-			return 0, fmt.Errorf("malformed chunk size line %q", clip(string(line)))
+	return n, nil
+}
+
+// validChunkExt reports whether ext is a chunk-ext:
+//
+//	*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+//
+// with a token name and a token or quoted-string value. Anything else
+// (blanks with no extension, control characters, a bare CR) is refused:
+// parsers that skip extensions loosely disagree on where the line ends.
+func validChunkExt(ext []byte) bool {
+	i := 0
+	blanks := func() {
+		for i < len(ext) && (ext[i] == ' ' || ext[i] == '\t') {
+			i++
 		}
 	}
-	return n, nil
+	token := func() bool {
+		j := i
+		for i < len(ext) && isTokenChar(ext[i]) {
+			i++
+		}
+		return i > j
+	}
+	for i < len(ext) {
+		blanks()
+		if i == len(ext) || ext[i] != ';' {
+			return false
+		}
+		i++
+		blanks()
+		if !token() {
+			return false
+		}
+		j := i
+		blanks()
+		if i == len(ext) || ext[i] != '=' {
+			i = j // no value: the blanks belong to the next extension
+			continue
+		}
+		i++
+		blanks()
+		if i < len(ext) && ext[i] == '"' {
+			if !quotedString(ext, &i) {
+				return false
+			}
+		} else if !token() {
+			return false
+		}
+	}
+	return true
+}
+
+// quotedString advances *i past a quoted-string (RFC 9110 5.6.4) that
+// starts at s[*i], reporting whether it is one.
+func quotedString(s []byte, i *int) bool {
+	for j := *i + 1; j < len(s); j++ {
+		switch c := s[j]; {
+		case c == '"':
+			*i = j + 1
+			return true
+		case c == '\\':
+			j++
+			if j == len(s) || s[j] < ' ' && s[j] != '\t' || s[j] == 0x7f {
+				return false
+			}
+		case c < ' ' && c != '\t' || c == 0x7f:
+			return false
+		}
+	}
+	return false
 }
 
 // chunkDecoder reads chunked data (RFC 9112 7.1) for the client's

@@ -2,7 +2,9 @@ package h1
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -107,11 +109,19 @@ func (b *reqBody) readChunked(p []byte) (int, error) {
 	return n, err
 }
 
-// skipTrailer reads the trailer section after the last chunk.
+// skipTrailer reads the trailer section after the last chunk and drops
+// it. Its lines must still be valid fields (RFC 9112 7.1.2): a request
+// line or obs-fold there means the sender framed the message differently.
 func (b *reqBody) skipTrailer() error {
-	_, _, scratch, err := readHeaderBlock(b.c.br, b.c.scratch, b.c.s.maxHeaderBytes())
+	block, lines, scratch, err := readHeaderBlock(b.c.br, b.c.scratch, b.c.s.maxHeaderBytes())
 	b.c.scratch = scratch
-	return err
+	if err != nil || lines == 0 {
+		return err
+	}
+	if err := parseFields(block, lines, make(http.Header, lines)); err != nil {
+		return fmt.Errorf("trailer: %w", err)
+	}
+	return nil
 }
 
 // drainTimeout bounds reading the rest of a body the handler left unread
