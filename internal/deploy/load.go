@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/mgwio/mgw/internal/yamlerr"
 )
 
 // Load reads labels/<label>/deploy.yaml from labelDir; a missing file gives
@@ -32,7 +34,7 @@ func parse(path string, data []byte) (*Config, error) {
 	var root yaml.Node
 	err := yaml.Unmarshal(data, &root)
 	if err != nil {
-		return nil, &ConfigError{Problems: yamlProblems(path, err)}
+		return nil, &ConfigError{Problems: yamlerr.Problems(path, err)}
 	}
 	cfg := Defaults()
 	if root.Kind == 0 || len(root.Content) == 0 {
@@ -63,15 +65,15 @@ func parse(path string, data []byte) (*Config, error) {
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {
-			return nil, &ConfigError{Problems: yamlProblems(path, err)}
+			return nil, &ConfigError{Problems: yamlerr.Problems(path, err)}
 		}
-		decodeProblems = yamlProblems(path, err)
+		decodeProblems = yamlerr.Problems(path, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		line := extra.Line
 		if err != nil {
-			return nil, &ConfigError{Problems: yamlProblems(path, err)}
+			return nil, &ConfigError{Problems: yamlerr.Problems(path, err)}
 		}
 		return nil, &ConfigError{Problems: []string{fmt.Sprintf("%s:%d: only one YAML document is allowed", path, line)}}
 	}

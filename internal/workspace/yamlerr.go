@@ -2,40 +2,13 @@ package workspace
 
 import (
 	"errors"
-	"fmt"
-	"regexp"
 	"strings"
 
-	"gopkg.in/yaml.v3"
-)
-
-var (
-	yamlLineRE    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	yamlUnknownRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	"github.com/mgwio/mgw/internal/yamlerr"
 )
 
 // yamlError rewrites yaml.v3's decoding errors as "path:line: problem"
 // lines, one per problem, e.g. `mgw.yaml:3: unknown key "pasword"`.
 func yamlError(path string, err error) error {
-	var te *yaml.TypeError
-	var msgs []string
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	out := make([]string, 0, len(msgs))
-	for _, m := range msgs {
-		m = strings.TrimPrefix(m, "yaml: ")
-		if sub := yamlLineRE.FindStringSubmatch(m); sub != nil {
-			msg := sub[2]
-			if u := yamlUnknownRE.FindStringSubmatch(msg); u != nil {
-				msg = fmt.Sprintf("unknown key %q", u[1])
-			}
-			out = append(out, fmt.Sprintf("%s:%s: %s", path, sub[1], msg))
-			continue
-		}
-		out = append(out, path+": "+m)
-	}
-	return errors.New(strings.Join(out, "\n"))
+	return errors.New(strings.Join(yamlerr.Problems(path, err), "\n"))
 }
