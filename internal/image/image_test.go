@@ -4,8 +4,10 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
@@ -338,5 +341,56 @@ func TestPushUnreachable(t *testing.T) {
 	err = Push(context.Background(), ref, imgs)
 	if err == nil || !strings.Contains(err.Error(), "check that the registry "+addr+" is reachable") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestPushWithDockerCredentials: the credentials come from the Docker
+// config that docker login writes, as docker push finds them.
+func TestPushWithDockerCredentials(t *testing.T) {
+	reg := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "ci-bot" || p != "s3cret" {
+			w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		reg.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	ref, err := ParseRef(host + "/team/demo:1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs, err := Build(testOptions(t), []Binary{{OS: "linux", Arch: "amd64", Path: fakeBinary(t, "gateway-bytes")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Without credentials the registry refuses, and the error says how to log in.
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	err = Push(context.Background(), ref, imgs)
+	if err == nil || !strings.Contains(err.Error(), "docker login "+host) {
+		t.Fatalf("push without credentials: %v", err)
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Fatal("the error shows a password")
+	}
+
+	// With docker login's config.json it goes through.
+	dir := t.TempDir()
+	auth := base64.StdEncoding.EncodeToString([]byte("ci-bot:s3cret"))
+	cfg := `{"auths":{"` + host + `":{"auth":"` + auth + `"}}}`
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DOCKER_CONFIG", dir)
+	if err := Push(context.Background(), ref, imgs); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := imgs[0].Digest()
+	desc, err := remote.Head(ref.Tag(), remote.WithAuth(&authn.Basic{Username: "ci-bot", Password: "s3cret"}))
+	if err != nil || desc.Digest != want {
+		t.Fatalf("registry has %v (%v), pushed %s", desc, err, want)
 	}
 }
