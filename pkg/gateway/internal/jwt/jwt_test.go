@@ -23,13 +23,20 @@ import (
 // sign builds a compact JWS over header and claims with priv.
 func sign(t testing.TB, alg string, priv crypto.Signer, header map[string]any, claims map[string]any) string {
 	t.Helper()
+	return signEncoded(t, base64.RawURLEncoding, alg, priv, header, claims)
+}
+
+// signEncoded is sign with the segments in enc; API Manager 2.x uses the
+// padded base64url encoding and signs the padded text.
+func signEncoded(t testing.TB, enc *base64.Encoding, alg string, priv crypto.Signer, header map[string]any, claims map[string]any) string {
+	t.Helper()
 	h := map[string]any{"alg": alg, "typ": "JWT"}
 	for k, v := range header {
 		h[k] = v
 	}
 	hb, _ := json.Marshal(h)
 	cb, _ := json.Marshal(claims)
-	input := base64.RawURLEncoding.EncodeToString(hb) + "." + base64.RawURLEncoding.EncodeToString(cb)
+	input := enc.EncodeToString(hb) + "." + enc.EncodeToString(cb)
 	var sig []byte
 	var err error
 	switch alg {
@@ -58,7 +65,7 @@ func sign(t testing.TB, alg string, priv crypto.Signer, header map[string]any, c
 	if err != nil {
 		t.Fatal(err)
 	}
-	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return input + "." + enc.EncodeToString(sig)
 }
 
 func validClaims() map[string]any {
@@ -139,6 +146,50 @@ func TestRealAPIManagerToken(t *testing.T) {
 		if tok2.VerifyWith(keys) == nil {
 			t.Error("a tampered API Manager token verified")
 		}
+	}
+}
+
+// TestPaddedSegments pins what rules out libraries that decode strictly
+// (go-jose v4, docs/ARCHITECTURE.md): API Manager 2.x pads every segment
+// with '=' and signs the padded text, so the signing input must be the
+// header and payload exactly as transmitted.
+func TestPaddedSegments(t *testing.T) {
+	for _, p := range keyPairs(t) {
+		t.Run(p.alg, func(t *testing.T) {
+			k, err := NewKey("", "", p.priv.Public())
+			if err != nil {
+				t.Fatal(err)
+			}
+			claims := validClaims()
+			var s string
+			for pad := ""; ; pad += "x" {
+				claims["pad"] = pad
+				s = signEncoded(t, base64.URLEncoding, p.alg, p.priv, nil, claims)
+				if h, rest, _ := strings.Cut(s, "."); strings.HasSuffix(h, "=") || strings.Contains(rest[:strings.Index(rest, ".")], "=") {
+					break
+				}
+			}
+			tok, err := Parse(s, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tok.Verify(k); err != nil {
+				t.Fatalf("padded %s token rejected: %v", p.alg, err)
+			}
+			// The same token with the padding stripped is signed over
+			// other text and must not verify.
+			parts := strings.Split(s, ".")
+			for i := range parts[:2] {
+				parts[i] = strings.TrimRight(parts[i], "=")
+			}
+			tok, err = Parse(strings.Join(parts, "."), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tok.Verify(k); !errors.Is(err, ErrSignature) {
+				t.Fatalf("padding stripped after signing: %v, want ErrSignature", err)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,10 @@
 // The algorithm a token may use is decided by the key that verifies it,
 // never by the token alone, so "none", HMAC and key-type confusion are
 // rejected.
+//
+// It is our own code, not go-jose, because API Manager 2.x pads segments
+// with '=' and signs the padded text, which go-jose v4 cannot verify;
+// docs/ARCHITECTURE.md ("Library or own code") has the measurement.
 package jwt
 
 import (
