@@ -24,9 +24,9 @@ var ErrPoolTimeout = goredis.ErrPoolTimeout
 // New returns a client for opts that opens at most poolSize connections
 // (per server) and gives each step of a call (waiting for a connection,
 // connecting, writing, reading) at most timeout. Calls are not retried
-// after a network error, so an outage shows after one timeout, and an
-// increment is never sent twice; Cluster still follows MOVED and ASK
-// redirections.
+// after a network error and a failed dial is not repeated, so an outage
+// shows after one timeout and an increment is never sent twice; Cluster
+// still follows MOVED and ASK redirections.
 func New(opts Options, poolSize int, timeout time.Duration) Client {
 	if poolSize < 1 {
 		poolSize = 1
@@ -41,21 +41,21 @@ func New(opts Options, poolSize int, timeout time.Duration) Client {
 			MasterName: opts.MasterName, SentinelAddrs: opts.Addrs,
 			Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLS,
 			PoolSize: poolSize, DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, PoolTimeout: timeout,
-			MaxRetries: -1, DisableIdentity: true,
+			MaxRetries: -1, DialerRetries: 1, DisableIdentity: true,
 		})
 	case Cluster:
 		return goredis.NewClusterClient(&goredis.ClusterOptions{
 			Addrs:    opts.Addrs,
 			Username: opts.Username, Password: opts.Password, TLSConfig: opts.TLS,
 			PoolSize: poolSize, DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, PoolTimeout: timeout,
-			MaxRetries: -1, DisableIdentity: true, MaintNotificationsConfig: off,
+			MaxRetries: -1, DialerRetries: 1, DisableIdentity: true, MaintNotificationsConfig: off,
 		})
 	}
 	return goredis.NewClient(&goredis.Options{
 		Addr:     opts.Addrs[0],
 		Username: opts.Username, Password: opts.Password, DB: opts.DB, TLSConfig: opts.TLS,
 		PoolSize: poolSize, DialTimeout: timeout, ReadTimeout: timeout, WriteTimeout: timeout, PoolTimeout: timeout,
-		MaxRetries: -1, DisableIdentity: true, MaintNotificationsConfig: off,
+		MaxRetries: -1, DialerRetries: 1, DisableIdentity: true, MaintNotificationsConfig: off,
 	})
 }
 
