@@ -115,10 +115,14 @@ func Main(spec *Spec, args []string, env []string, stdout, stderr io.Writer) int
 }
 
 // runCheck implements --check: the configuration loads, and the gateway
-// can be built from it (certificates, CA files, endpoints).
+// can be built from it (certificates, CA files, endpoints), and the
+// Redis it names answers.
 func runCheck(spec *Spec, cfg Config, loadErr error, stdout, stderr io.Writer) int {
 	if loadErr == nil {
 		_, loadErr = New(spec, cfg, slog.New(slog.DiscardHandler))
+	}
+	if loadErr == nil {
+		loadErr = checkRedis(context.Background(), cfg)
 	}
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintf(stderr, "warning: %s\n", w)

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync/atomic"
@@ -24,8 +25,8 @@ const redisKeyPrefix = "mgw:throttle:"
 // mode), logs the outage once, and goes back to Redis when a health
 // check succeeds.
 type sharedStore struct {
-	client   *redis.Client
-	addr     string
+	client   redis.Client
+	opts     redis.Options
 	local    *ratelimit.Memory
 	reject   bool
 	interval time.Duration
@@ -39,7 +40,7 @@ type sharedStore struct {
 func newSharedStore(opts redis.Options, cfg ThrottlingConfig, local *ratelimit.Memory, log *slog.Logger) *sharedStore {
 	return &sharedStore{
 		client:   redis.New(opts, cfg.RedisPoolSize, cfg.RedisTimeout),
-		addr:     opts.Addr,
+		opts:     opts,
 		local:    local,
 		reject:   cfg.RedisFallback == redisFallbackReject,
 		interval: cfg.RedisCheckInterval,
@@ -57,7 +58,7 @@ func (s *sharedStore) add(ctx context.Context, key []byte, n int64, w ratelimit.
 		rk = strconv.AppendInt(rk, w.Start, 10)
 		// Keys carry their window, so a lifetime a little past the
 		// window's end is enough even with clocks slightly apart.
-		v, err := s.client.IncrExpire(ctx, rk, n, w.Remaining(now)+5*time.Second)
+		v, err := redis.IncrExpire(ctx, s.client, string(rk), n, w.Remaining(now)+5*time.Second)
 		if err == nil {
 			return v, nil
 		}
@@ -86,7 +87,7 @@ func (s *sharedStore) markDown(err error) {
 		if s.reject {
 			mode = "refusing throttled requests (900808) until it is back"
 		}
-		s.log.Warn("Redis for throttling is unreachable; "+mode, "redis", s.addr, "error", err.Error())
+		s.log.Warn("Redis for throttling is unreachable; "+mode, "redis", s.opts.String(), "error", err.Error())
 	}
 }
 
@@ -103,8 +104,8 @@ func (s *sharedStore) watch(ctx context.Context) {
 		if !s.down.Load() {
 			continue
 		}
-		if err := s.client.Ping(ctx); err == nil && s.down.CompareAndSwap(true, false) {
-			s.log.Info("Redis for throttling is reachable again; shared counting resumed", "redis", s.addr)
+		if err := redis.Ping(ctx, s.client, s.opts); err == nil && s.down.CompareAndSwap(true, false) {
+			s.log.Info("Redis for throttling is reachable again; shared counting resumed", "redis", s.opts.String())
 		}
 	}
 }
@@ -121,4 +122,26 @@ func (s *sharedStore) writeMetrics(w *prom.Writer) {
 	}
 	w.Family("mgw_throttle_redis_up", "1 while throttling counts in Redis, 0 while it falls back.", "gauge")
 	w.Sample("mgw_throttle_redis_up", nil, up)
+}
+
+// checkRedis is --check's look at Redis: with throttling on and a Redis
+// URL set, the server (with Sentinel: a Sentinel, then the master it
+// names; with Cluster: a node) must answer within the Redis timeout. The
+// error names the servers, never the password.
+func checkRedis(ctx context.Context, cfg Config) error {
+	if !cfg.Throttling.Enabled || cfg.Redis.URL == "" {
+		return nil
+	}
+	opts, err := cfg.redisOptions()
+	if err != nil {
+		return err
+	}
+	c := redis.New(opts, 1, cfg.Throttling.RedisTimeout)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(ctx, 4*cfg.Throttling.RedisTimeout)
+	defer cancel()
+	if err := redis.Ping(ctx, c, opts); err != nil {
+		return fmt.Errorf("redis.url: Redis does not answer (the running gateway would count locally until it does, see throttling.redis_fallback): %w", err)
+	}
+	return nil
 }

@@ -249,3 +249,20 @@ func TestThrottleRedisTLSWithCAFile(t *testing.T) {
 		t.Fatalf("a key as CA file: %v", err)
 	}
 }
+
+// BenchmarkThrottleCheckRedis is BenchmarkThrottleCheck counting in a
+// real redis-server: two policies, so two Redis round trips a check.
+func BenchmarkThrottleCheckRedis(b *testing.B) {
+	srv := redistest.Start(b, "")
+	pols := Policies{Advanced: []Policy{countPolicy("APITier", 1<<60, 1, "hour"), countPolicy("ResTier", 1<<60, 1, "hour")}}
+	spec := throttleSpec("http://127.0.0.1:1", pols, "APITier")
+	th, problems := newThrottler(spec, redisConfig(srv.URL()), nil, nil)
+	if len(problems) > 0 {
+		b.Fatal(problems)
+	}
+	defer th.shared.client.Close()
+	benchThrottle(b, th, spec, &spec.APIs[0].Resources[4], AuthContext{})
+	if n := th.shared.fallbacks.Load(); n != 0 {
+		b.Fatalf("%d counts fell back to memory", n)
+	}
+}

@@ -23,6 +23,7 @@ type Server struct {
 	TLS      *tls.Config
 	certFile string
 	keyFile  string
+	extra    []string // more redis-server arguments
 	cmd      *exec.Cmd
 }
 
@@ -35,6 +36,17 @@ func Start(t testing.TB, password string) *Server {
 	return start(t, password, "", "", nil)
 }
 
+// StartWith is Start with more redis-server arguments, such as
+// --replicaof.
+func StartWith(t testing.TB, password string, args ...string) *Server {
+	t.Helper()
+	requireServer(t)
+	s := &Server{t: t, Port: FreePort(t), Password: password, extra: args}
+	s.Restart()
+	t.Cleanup(s.Stop)
+	return s
+}
+
 // StartTLS is Start with TLS only, serving certFile and keyFile (PEM);
 // clientTLS is what a client needs to trust them.
 func StartTLS(t testing.TB, password, certFile, keyFile string, clientTLS *tls.Config) *Server {
@@ -42,7 +54,9 @@ func StartTLS(t testing.TB, password, certFile, keyFile string, clientTLS *tls.C
 	return start(t, password, certFile, keyFile, clientTLS)
 }
 
-func start(t testing.TB, password, certFile, keyFile string, clientTLS *tls.Config) *Server {
+// requireServer skips the test without redis-server on PATH, or fails
+// it when CI is set.
+func requireServer(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -50,13 +64,37 @@ func start(t testing.TB, password, certFile, keyFile string, clientTLS *tls.Conf
 		}
 		t.Skip("redis-server is not on PATH; install it (apt-get install -y redis-server) to run the Redis tests")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+}
+
+// FreePort returns a 127.0.0.1 TCP port that was free a moment ago and
+// whose Redis Cluster bus port (+10000) is free too.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	for i := 0; i < 50; i++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		if port > 55535 {
+			continue
+		}
+		bus, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port+10000))
+		if err != nil {
+			continue
+		}
+		bus.Close()
+		return port
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	s := &Server{t: t, Port: port, Password: password, TLS: clientTLS, certFile: certFile, keyFile: keyFile}
+	t.Fatal("no free port pair for redis-server")
+	return 0
+}
+
+func start(t testing.TB, password, certFile, keyFile string, clientTLS *tls.Config) *Server {
+	t.Helper()
+	requireServer(t)
+	s := &Server{t: t, Port: FreePort(t), Password: password, TLS: clientTLS, certFile: certFile, keyFile: keyFile}
 	s.Restart()
 	t.Cleanup(s.Stop)
 	return s
@@ -100,6 +138,7 @@ func (s *Server) Restart() {
 	if s.Password != "" {
 		args = append(args, "--requirepass", s.Password)
 	}
+	args = append(args, s.extra...)
 	cmd := exec.Command("redis-server", args...)
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("starting redis-server: %v", err)
@@ -137,4 +176,18 @@ func (s *Server) answers() bool {
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
 	return err == nil && (strings.HasPrefix(line, "+PONG") || strings.HasPrefix(line, "-NOAUTH"))
+}
+
+// Cli runs redis-cli against the server and returns its output (the
+// error text when redis-cli fails).
+func (s *Server) Cli(args ...string) string {
+	base := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(s.Port), "--no-auth-warning"}
+	if s.Password != "" {
+		base = append(base, "-a", s.Password)
+	}
+	out, err := exec.Command("redis-cli", append(base, args...)...).CombinedOutput()
+	if err != nil {
+		return err.Error() + ": " + string(out)
+	}
+	return string(out)
 }
