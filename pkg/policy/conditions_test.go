@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mgwio/mgw/pkg/apim"
+	"github.com/mgwio/mgw/pkg/gateway"
 )
 
 // adminGroups decodes one advanced policy (as Client.AdvancedPolicy
@@ -138,5 +139,22 @@ application:
 	}
 	if p := ve.Problems[1]; p.Line != 15 || !strings.Contains(p.Message, "only to advanced policies") {
 		t.Errorf("problem 2 = %+v, want line 15 saying groups are advanced-only", p)
+	}
+}
+
+func TestToGatewayCarriesConditionalGroups(t *testing.T) {
+	f := File{Advanced: []Policy{{Name: "Cond",
+		Limit: Limit{Type: LimitRequestCount, RequestCount: 9, UnitTime: 1, TimeUnit: "min"},
+		ConditionalGroups: []ConditionalGroup{{
+			Conditions: []Condition{{Type: ConditionIPRange, StartingIP: "10.0.0.0", EndingIP: "10.0.0.9", Invert: true}, {Type: ConditionJWTClaim, Name: "sub", Value: "a"}},
+			Limit:      Limit{Type: LimitBandwidth, DataAmount: 3, DataUnit: "KB", UnitTime: 2, TimeUnit: "sec"},
+		}}}}}
+	g := f.ToGateway().Advanced[0]
+	want := []gateway.ConditionalGroup{{
+		Conditions: []gateway.Condition{{Type: gateway.ConditionIPRange, StartingIP: "10.0.0.0", EndingIP: "10.0.0.9", Invert: true}, {Type: gateway.ConditionJWTClaim, Name: "sub", Value: "a"}},
+		LimitType:  gateway.LimitBandwidth, DataAmount: 3, DataUnit: "KB", UnitTime: 2, TimeUnit: "sec",
+	}}
+	if g.Name != "Cond" || !reflect.DeepEqual(g.ConditionalGroups, want) {
+		t.Errorf("gateway policy = %+v\nwant groups %+v", g, want)
 	}
 }
