@@ -62,6 +62,7 @@ type throttleCheck struct {
 type throttleScratch struct {
 	buf    []byte
 	checks []throttleCheck // grows to the most a request needed, then stays
+	hits   []bool          // condIndex.fill's marks, reused
 }
 
 // newThrottling builds the throttling middleware; nil when the label has
@@ -237,6 +238,11 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 	view := reqView{r: r, info: info, ip: info.ClientIP.Unmap()}
 	advanced := func(l *limit, key []byte, groupKeys [][]byte) {
 		matched := false
+		view.hits = nil
+		if l.index != nil {
+			s.hits = l.index.fill(&view, s.hits)
+			view.hits = s.hits
+		}
 		for i := range l.groups {
 			if g := &l.groups[i]; g.matches(&view) {
 				add(g.lim, groupKeys[i])

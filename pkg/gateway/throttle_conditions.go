@@ -64,6 +64,9 @@ type cond struct {
 	pair string
 	// noPlain marks query conditions no unescaped query can satisfy.
 	noPlain bool
+	// slot is the header or query condition's place in its policy's
+	// condIndex; -1 for other kinds.
+	slot int
 }
 
 // reqView is what conditions read from one request, worked out once.
@@ -72,6 +75,25 @@ type reqView struct {
 	info  *RequestInfo
 	ip    netip.Addr // unmapped
 	plain int8       // the raw query has no escapes: 0 unknown, 1 yes, -1 no
+	// hits are the header and query conditions of the policy being
+	// checked that hold, by slot (condIndex.fill); nil tests each one.
+	hits []bool
+}
+
+// queryPlain reports whether the raw query has no escapes, so that pairs
+// compare literally.
+func (v *reqView) queryPlain() bool {
+	if v.plain == 0 {
+		v.plain = 1
+		raw := v.r.URL.RawQuery
+		for i := 0; i < len(raw); i++ {
+			if c := raw[i]; c == '%' || c == '+' || c == ';' {
+				v.plain = -1
+				break
+			}
+		}
+	}
+	return v.plain > 0
 }
 
 // condGroup is a conditional group: its conditions and its own limit.
@@ -109,7 +131,7 @@ func compileGroups(p *Policy, lv *throttleLevel, levelName string) ([]condGroup,
 
 // compileCond checks and compiles one condition.
 func compileCond(c *Condition) (cond, error) {
-	out := cond{invert: c.Invert, value: c.Value}
+	out := cond{invert: c.Invert, value: c.Value, slot: -1}
 	parse := func(s, field string) (netip.Addr, error) {
 		a, err := netip.ParseAddr(s)
 		if err != nil || a.Zone() != "" {
@@ -181,6 +203,10 @@ func (c *cond) holds(v *reqView) bool {
 	case condIPRange:
 		ok = v.ip.IsValid() && c.lo.Compare(v.ip) <= 0 && v.ip.Compare(c.hi) <= 0
 	case condHeader:
+		if v.hits != nil {
+			ok = v.hits[c.slot]
+			break
+		}
 		for _, hv := range v.r.Header[c.name] {
 			if hv == c.value {
 				ok = true
@@ -201,14 +227,11 @@ func (c *cond) holds(v *reqView) bool {
 // no escapes, else the decoding scan.
 func (c *cond) queryHolds(v *reqView) bool {
 	raw := v.r.URL.RawQuery
-	if v.plain == 0 {
-		v.plain = 1
-		if strings.ContainsAny(raw, "%+;") {
-			v.plain = -1
-		}
-	}
+	plain := v.queryPlain()
 	switch {
-	case v.plain < 0 || (c.pair == "" && !c.noPlain):
+	case plain && v.hits != nil:
+		return v.hits[c.slot]
+	case !plain || (c.pair == "" && !c.noPlain):
 		return queryHas(raw, c.name, c.value)
 	case c.noPlain:
 		return false

@@ -168,10 +168,19 @@ func queryCond(t *testing.T, raw, name, value string) bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := reqView{r: &http.Request{URL: &url.URL{RawQuery: raw}}}
+	r := &http.Request{URL: &url.URL{RawQuery: raw}}
+	v := reqView{r: r}
 	got := c.holds(&v)
 	if slow := queryHas(raw, name, value); slow != got {
 		t.Fatalf("literal search says %v, decoding scan %v for %q=%q on %q", got, slow, name, value, raw)
+	}
+	// Through the policy's index, as the middleware asks.
+	groups := []condGroup{{conds: []cond{c}}}
+	ix := indexConds(groups)
+	iv := reqView{r: r}
+	iv.hits = ix.fill(&iv, nil)
+	if indexed := groups[0].conds[0].holds(&iv); indexed != got {
+		t.Fatalf("the index says %v, the condition %v for %q=%q on %q", indexed, got, name, value, raw)
 	}
 	return got
 }
@@ -249,5 +258,35 @@ func BenchmarkConditionalGroups(b *testing.B) {
 	}
 	if v := th.mem.Incr([]byte("A|APITier|/pizza:1.0.0|c50"), 0, ratelimit.WindowAt(ex.info.Start, time.Hour)); v != int64(b.N) {
 		b.Fatalf("the last group counted %d of %d requests", v, b.N)
+	}
+}
+
+// TestCondIndexHeaders checks both ways the index reads headers: asking
+// per condition name (few names) and ranging over the request (many).
+func TestCondIndexHeaders(t *testing.T) {
+	for _, names := range []int{1, 12} {
+		var groups []condGroup
+		for i := 0; i < names; i++ {
+			c, err := compileCond(&Condition{Type: ConditionHeader, Name: fmt.Sprintf("x-h%d", i), Value: "v"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			groups = append(groups, condGroup{conds: []cond{c}})
+		}
+		c, _ := compileCond(&Condition{Type: ConditionHeader, Name: "x-h0", Value: "w", Invert: true})
+		groups = append(groups, condGroup{conds: []cond{c}})
+		ix := indexConds(groups)
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Add("X-H0", "no")
+		r.Header.Add("X-H0", "v")
+		r.Header.Set("Accept", "v")
+		v := reqView{r: r}
+		v.hits = ix.fill(&v, make([]bool, 1))
+		for i := range groups {
+			want := i == 0 || i == len(groups)-1 // x-h0 is v; x-h0 is not w
+			if got := groups[i].matches(&v); got != want {
+				t.Errorf("%d names: group %d matches = %v, want %v", names, i, got, want)
+			}
+		}
 	}
 }
