@@ -16,3 +16,16 @@ func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) {
 	}
 	writeRaw(w, http.StatusOK, body)
 }
+
+// handleAdvancedPolicy serves GET
+// /api/am/admin/v0.14/throttling/policies/advanced/{policyId}: one advanced
+// policy with its conditional groups.
+func (s *Server) handleAdvancedPolicy(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("policyId")
+	body, ok := s.cat.advanced[id]
+	if !ok {
+		writeNotFound(w, fmt.Sprintf("Requested Advanced Throttling Policy with Id '%s' not found", id))
+		return
+	}
+	writeRaw(w, http.StatusOK, body)
+}

@@ -27,6 +27,7 @@ type catalog struct {
 	apis     []*apiEntry          // sorted by name, version, id
 	byID     map[string]*apiEntry // by UUID
 	policies map[string][]byte    // level -> Admin list body
+	advanced map[string][]byte    // policyId -> one advanced policy, with conditional groups
 	users    map[string]user      // by username
 }
 
@@ -55,7 +56,7 @@ func (u user) hasScope(scope string) bool {
 
 // loadCatalog reads the fixtures folder and adds the generated special labels.
 func loadCatalog(fsys fs.FS, hostilePolicies bool) (*catalog, error) {
-	c := &catalog{byID: map[string]*apiEntry{}, policies: map[string][]byte{}}
+	c := &catalog{byID: map[string]*apiEntry{}, policies: map[string][]byte{}, advanced: map[string][]byte{}}
 	users, err := loadUsers(fsys)
 	if err != nil {
 		return nil, err
@@ -66,11 +67,14 @@ func loadCatalog(fsys fs.FS, hostilePolicies bool) (*catalog, error) {
 		if hostilePolicies {
 			extra = hostilePolicyList(level)
 		}
-		body, err := loadPolicies(fsys, level, extra)
+		body, byID, err := loadPolicies(fsys, level, extra)
 		if err != nil {
 			return nil, err
 		}
 		c.policies[level] = body
+		if level == levelAdvanced {
+			c.advanced = byID
+		}
 	}
 	names, err := fs.Glob(fsys, "apis/*.json")
 	if err != nil {
@@ -168,45 +172,47 @@ func loadUsers(fsys fs.FS) (map[string]user, error) {
 	return users, nil
 }
 
-// loadPolicies reads policies/<level>.json, checks it and returns the body
-// the Admin API serves, with extra policies appended.
-func loadPolicies(fsys fs.FS, level string, extra []apim.ThrottlePolicy) ([]byte, error) {
+// loadPolicies reads policies/<level>.json, checks it and returns the list
+// body the Admin API serves, with extra policies appended, and each policy
+// by policyId. The list leaves out conditionalGroups, as the real list
+// (AdvancedThrottlePolicyInfo) does; the single policy keeps them.
+func loadPolicies(fsys fs.FS, level string, extra []apim.ThrottlePolicy) ([]byte, map[string][]byte, error) {
 	name := path.Join("policies", level+".json")
 	var typed apim.ThrottlePolicyList
 	if err := readStrict(fsys, name, &typed); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if typed.Count != len(typed.List) {
-		return nil, fmt.Errorf("%s: count is %d but list has %d policies; make count match", name, typed.Count, len(typed.List))
+		return nil, nil, fmt.Errorf("%s: count is %d but list has %d policies; make count match", name, typed.Count, len(typed.List))
 	}
 	seen := map[string]bool{}
 	for i, p := range typed.List {
 		if p.PolicyName == "" {
-			return nil, fmt.Errorf("%s: policy %d has no policyName", name, i+1)
+			return nil, nil, fmt.Errorf("%s: policy %d has no policyName", name, i+1)
 		}
 		if seen[p.PolicyName] {
-			return nil, fmt.Errorf("%s: policy %q is listed twice", name, p.PolicyName)
+			return nil, nil, fmt.Errorf("%s: policy %q is listed twice", name, p.PolicyName)
 		}
 		seen[p.PolicyName] = true
 		if p.DefaultLimit == nil {
-			return nil, fmt.Errorf("%s: policy %q has no defaultLimit", name, p.PolicyName)
+			return nil, nil, fmt.Errorf("%s: policy %q has no defaultLimit", name, p.PolicyName)
 		}
 		if t := p.DefaultLimit.Type; t != "RequestCountLimit" && t != "BandwidthLimit" {
-			return nil, fmt.Errorf("%s: policy %q: defaultLimit.type is %q; use RequestCountLimit or BandwidthLimit", name, p.PolicyName, t)
+			return nil, nil, fmt.Errorf("%s: policy %q: defaultLimit.type is %q; use RequestCountLimit or BandwidthLimit", name, p.PolicyName, t)
 		}
 	}
 	// Serve the file's own JSON (it keeps nulls and empty lists like the
 	// real server), only appending the extra policies.
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	var raw struct {
 		Count int               `json:"count"`
 		List  []json.RawMessage `json:"list"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if raw.List == nil {
 		raw.List = []json.RawMessage{}
@@ -214,14 +220,47 @@ func loadPolicies(fsys fs.FS, level string, extra []apim.ThrottlePolicy) ([]byte
 	for _, p := range extra {
 		item, err := encodeJSON(p)
 		if err != nil {
-			return nil, fmt.Errorf("encode policy %q: %w", p.PolicyName, err)
+			return nil, nil, fmt.Errorf("encode policy %q: %w", p.PolicyName, err)
 		}
 		raw.List = append(raw.List, item)
+	}
+	byID := map[string][]byte{}
+	for i, item := range raw.List {
+		if p := typedOrExtra(typed.List, extra, i); p.PolicyID != "" {
+			byID[p.PolicyID] = item
+		}
+		info, err := withoutKey(item, "conditionalGroups")
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: policy %d: %w", name, i+1, err)
+		}
+		raw.List[i] = info
 	}
 	raw.Count = len(raw.List)
 	body, err := encodeJSON(raw)
 	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", name, err)
+		return nil, nil, fmt.Errorf("encode %s: %w", name, err)
 	}
-	return body, nil
+	return body, byID, nil
+}
+
+// typedOrExtra returns policy i of the file followed by the extra ones.
+func typedOrExtra(file, extra []apim.ThrottlePolicy, i int) apim.ThrottlePolicy {
+	if i < len(file) {
+		return file[i]
+	}
+	return extra[i-len(file)]
+}
+
+// withoutKey returns the JSON object item without key; item itself when it
+// has no such key.
+func withoutKey(item json.RawMessage, key string) (json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(item, &m); err != nil {
+		return nil, err
+	}
+	if _, ok := m[key]; !ok {
+		return item, nil
+	}
+	delete(m, key)
+	return encodeJSON(m)
 }

@@ -200,7 +200,21 @@ func TestContractAdmin(t *testing.T) {
 			wantStatus(t, resp, body, http.StatusOK)
 			adm.check(p, adm.response(p, http.MethodGet, 200), body)
 		}
-		_, body := s.get(adminBase+"/throttling/policies/application", s.login("viewer", "viewer", "apim:tier_view").AccessToken)
+		groups := 0
+		for id := range s.srv.cat.advanced {
+			p := "/throttling/policies/advanced/" + id
+			resp, body := s.get(adminBase+p, tok)
+			wantStatus(t, resp, body, http.StatusOK)
+			adm.check(p, adm.response("/throttling/policies/advanced/{policyId}", http.MethodGet, 200), body)
+			groups += strings.Count(string(body), `"conditions"`)
+		}
+		if groups < 3 {
+			t.Errorf("the advanced policies hold %d conditional groups, want the fixture's 3 or more", groups)
+		}
+		resp, body := s.get(adminBase+"/throttling/policies/advanced/no-such-id", tok)
+		wantStatus(t, resp, body, http.StatusNotFound)
+		adm.check("404", adm.component("Error"), body)
+		_, body = s.get(adminBase+"/throttling/policies/application", s.login("viewer", "viewer", "apim:tier_view").AccessToken)
 		adm.check("401", adm.component("Error"), body)
 		if !strings.Contains(string(body), "Unauthenticated") {
 			t.Errorf("viewer got %s", body)

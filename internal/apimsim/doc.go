@@ -14,6 +14,8 @@
 //	GET  /api/am/publisher/v0.14/apis/{apiId}/swagger Bearer, scope apim:api_view
 //	GET  /api/am/admin/v0.14/throttling/policies/{application|subscription|advanced}
 //	                                                  Bearer, scope apim:tier_view
+//	GET  /api/am/admin/v0.14/throttling/policies/advanced/{policyId}
+//	                                                  Bearer, scope apim:tier_view (with conditionalGroups)
 //	POST /analytics/v1.0/usage/upload-file            Basic user:password, multipart "file"
 //
 // # Behaviour copied from API Manager 2.6 (carbon-apimgt 6.4.x)

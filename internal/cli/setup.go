@@ -226,6 +226,11 @@ func pullPolicies(ctx context.Context, client *apim.Client, skipInvalid bool, ui
 		if err != nil {
 			return nil, err
 		}
+		if level == apim.LevelAdvanced {
+			if ps, err = withConditionalGroups(ctx, client, ps); err != nil {
+				return nil, err
+			}
+		}
 		lists[i] = ps
 	}
 	pf, err := policy.FromAdmin(lists[0], lists[1], lists[2])
@@ -250,6 +255,23 @@ func pullPolicies(ctx context.Context, client *apim.Client, skipInvalid bool, ui
 		return nil, fmt.Errorf("throttling policies from the API Manager: %w", err)
 	}
 	return policy.Marshal(pf)
+}
+
+// withConditionalGroups replaces each advanced policy of the list (which
+// the Admin API sends without conditional groups) by the full policy.
+func withConditionalGroups(ctx context.Context, client *apim.Client, list []apim.ThrottlePolicy) ([]apim.ThrottlePolicy, error) {
+	out := make([]apim.ThrottlePolicy, 0, len(list))
+	for _, p := range list {
+		if p.PolicyID == "" {
+			return nil, fmt.Errorf("advanced throttling policy %q has no policyId, so its conditional groups cannot be fetched", p.PolicyName)
+		}
+		full, err := client.AdvancedPolicy(ctx, p.PolicyID)
+		if err != nil {
+			return nil, fmt.Errorf("advanced throttling policy %q: %w", p.PolicyName, err)
+		}
+		out = append(out, full)
+	}
+	return out, nil
 }
 
 // convertAPI turns one API DTO into its workspace document.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 )
 
 // Throttling policy levels of the Admin API.
@@ -42,4 +43,32 @@ func (c *Client) Policies(ctx context.Context, level string) ([]ThrottlePolicy, 
 		return nil, c.malformed(rq, resp, err)
 	}
 	return list.List, nil
+}
+
+// AdvancedPolicy returns one advanced policy with its conditional groups,
+// which the list of Policies(LevelAdvanced) leaves out.
+func (c *Client) AdvancedPolicy(ctx context.Context, policyID string) (ThrottlePolicy, error) {
+	if policyID == "" {
+		return ThrottlePolicy{}, fmt.Errorf("get an advanced throttling policy: the policy has no policyId")
+	}
+	rq := request{
+		kind:   kindAdmin,
+		op:     fmt.Sprintf("get the advanced throttling policy %s", policyID),
+		method: http.MethodGet,
+		url:    c.admin + "/throttling/policies/advanced/" + url.PathEscape(policyID),
+		bearer: true,
+		scope:  ScopeTierView,
+	}
+	resp, err := c.do(ctx, rq)
+	if err != nil {
+		return ThrottlePolicy{}, err
+	}
+	if resp.status != http.StatusOK {
+		return ThrottlePolicy{}, c.statusError(rq, resp)
+	}
+	p, err := DecodePolicy(resp.body)
+	if err != nil {
+		return ThrottlePolicy{}, c.malformed(rq, resp, err)
+	}
+	return p, nil
 }

@@ -424,3 +424,46 @@ func TestCallerCancellation(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestAdvancedPolicyKeepsConditionalGroups(t *testing.T) {
+	f := newFakeAPIM(t)
+	f.handle("/api/am/admin/v0.14/throttling/policies/advanced/p-1", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, advancedPolicyJSON)
+	})
+	c := f.client(t, nil)
+	login(t, c)
+	p, err := c.AdvancedPolicy(context.Background(), "p-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.ConditionalGroups) != 2 {
+		t.Fatalf("conditional groups = %+v", p.ConditionalGroups)
+	}
+	g := p.ConditionalGroups[0]
+	if len(g.Conditions) != 2 || g.Conditions[0].Type != ConditionIP || g.Conditions[0].SpecificIP != "10.100.1.22" ||
+		g.Conditions[1].HeaderName != "Host" || g.Limit == nil || g.Limit.RequestCount != 5 {
+		t.Errorf("group 1 = %+v", g)
+	}
+	if c2 := p.ConditionalGroups[1].Conditions[0]; !c2.InvertCondition || c2.IPConditionType != IPRange || c2.EndingIP != "1.1.1.1" {
+		t.Errorf("group 2 condition = %+v", c2)
+	}
+	_, err = c.AdvancedPolicy(context.Background(), "no-such-id")
+	if err == nil || !strings.Contains(err.Error(), "no-such-id") {
+		t.Errorf("unknown policy: err = %v, want an error naming the id", err)
+	}
+	if _, err := c.AdvancedPolicy(context.Background(), ""); err == nil {
+		t.Error("an empty policyId was accepted")
+	}
+}
+
+// advancedPolicyJSON is the Admin API definition's example of one advanced
+// policy, shortened.
+const advancedPolicyJSON = `{"policyId":"p-1","policyName":"100KBP2Min","isDeployed":true,
+"defaultLimit":{"type":"BandwidthLimit","timeUnit":"min","unitTime":2,"dataAmount":100,"dataUnit":"KB"},
+"conditionalGroups":[
+ {"description":"d","conditions":[
+   {"type":"IPCondition","invertCondition":false,"ipConditionType":"IPSpecific","specificIP":"10.100.1.22","startingIP":null,"endingIP":null},
+   {"type":"HeaderCondition","invertCondition":false,"headerName":"Host","headerValue":"10.100.7.77"}],
+  "limit":{"type":"RequestCountLimit","timeUnit":"sec","unitTime":60,"requestCount":5}},
+ {"conditions":[{"type":"IPCondition","invertCondition":true,"ipConditionType":"IPRange","specificIP":null,"startingIP":"0.0.0.0","endingIP":"1.1.1.1"}],
+  "limit":{"type":"RequestCountLimit","timeUnit":"sec","unitTime":60,"requestCount":5}}]}`

@@ -282,3 +282,16 @@ func lineCol(data []byte, off int64) (int, int) {
 	col := int(off) - bytes.LastIndexByte(before, '\n')
 	return line, col
 }
+
+// DecodePolicy decodes one throttling policy, as the Admin API returns
+// GET /throttling/policies/advanced/{policyId}. It needs a policyName.
+func DecodePolicy(data []byte) (ThrottlePolicy, error) {
+	var p ThrottlePolicy
+	if err := decodeObject(data, "policy", &p); err != nil {
+		return ThrottlePolicy{}, err
+	}
+	if p.PolicyName == "" {
+		return ThrottlePolicy{}, &DecodeError{What: "policy", Problem: "policyName is missing"}
+	}
+	return p, nil
+}

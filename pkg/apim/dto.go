@@ -151,6 +151,53 @@ type ThrottlePolicy struct {
 	CustomAttributes  []CustomAttribute `json:"customAttributes,omitempty"`
 	StopOnQuotaReach  *bool             `json:"stopOnQuotaReach,omitempty"`
 	BillingPlan       string            `json:"billingPlan,omitempty"`
+	// ConditionalGroups are an advanced policy's extra limits
+	// (#/definitions/AdvancedThrottlePolicy); the list endpoint leaves them
+	// out, Client.AdvancedPolicy returns them.
+	ConditionalGroups []ConditionalGroup `json:"conditionalGroups,omitempty"`
+}
+
+// ConditionalGroup is a limit applied to the requests matching every one of
+// its conditions (#/definitions/ConditionalGroup).
+type ConditionalGroup struct {
+	Description string              `json:"description,omitempty"`
+	Conditions  []ThrottleCondition `json:"conditions"`
+	Limit       *ThrottleLimit      `json:"limit"`
+}
+
+// Throttle condition types (#/definitions/ThrottleCondition).
+const (
+	ConditionHeader     = "HeaderCondition"
+	ConditionIP         = "IPCondition"
+	ConditionJWTClaims  = "JWTClaimsCondition"
+	ConditionQueryParam = "QueryParameterCondition"
+)
+
+// IP condition kinds of IPCondition.ipConditionType.
+const (
+	IPSpecific = "IPSpecific"
+	IPRange    = "IPRange"
+)
+
+// ThrottleCondition is one condition of a conditional group; Type says
+// which of the type-specific fields apply.
+type ThrottleCondition struct {
+	Type            string `json:"type"`
+	InvertCondition bool   `json:"invertCondition"`
+	// HeaderCondition.
+	HeaderName  string `json:"headerName,omitempty"`
+	HeaderValue string `json:"headerValue,omitempty"`
+	// IPCondition.
+	IPConditionType string `json:"ipConditionType,omitempty"`
+	SpecificIP      string `json:"specificIP,omitempty"`
+	StartingIP      string `json:"startingIP,omitempty"`
+	EndingIP        string `json:"endingIP,omitempty"`
+	// QueryParameterCondition.
+	ParameterName  string `json:"parameterName,omitempty"`
+	ParameterValue string `json:"parameterValue,omitempty"`
+	// JWTClaimsCondition: ClaimURL names the claim, Attribute is the value.
+	ClaimURL  string `json:"claimUrl,omitempty"`
+	Attribute string `json:"attribute,omitempty"`
 }
 
 // CustomAttribute is a name/value pair of a subscription policy.

@@ -59,6 +59,29 @@ func FuzzDecodeAPI(f *testing.F) {
 	})
 }
 
+func FuzzDecodePolicy(f *testing.F) {
+	f.Add([]byte(advancedPolicyJSON))
+	f.Add([]byte(`{"policyName":"x","conditionalGroups":[{"conditions":[{"type":"JWTClaimsCondition","claimUrl":"u","attribute":"a"}],"limit":null}]}`))
+	f.Add([]byte(`{"policyName":""}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := DecodePolicy(data)
+		if err != nil {
+			checkDecodeError(t, err)
+			return
+		}
+		if p.PolicyName == "" {
+			t.Fatalf("accepted a policy without a name")
+		}
+		again, err := DecodePolicy(mustJSON(t, p))
+		if err != nil {
+			t.Fatalf("re-decoding an accepted policy: %v", err)
+		}
+		if !bytes.Equal(mustJSON(t, p), mustJSON(t, again)) {
+			t.Fatalf("policy changed on a round trip")
+		}
+	})
+}
+
 func FuzzDecodePolicyList(f *testing.F) {
 	f.Add(readFixture(f, "mgw260-test-admin-application-policies.json"))
 	f.Add(readFixture(f, "mgw260-test-admin-subscription-policies.json"))

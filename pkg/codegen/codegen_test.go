@@ -129,6 +129,17 @@ func TestGeneratedSpecRoundTrips(t *testing.T) {
 	extra.Label = "bytes"
 	extra.APIs[0].Name = "bad\xff\xfeutf8"
 	extra.APIs[0].Resources[0].Path = "/\x80"
+	// Conditional groups travel as literals too, hostile values included.
+	extra.Policies.Advanced = append(extra.Policies.Advanced, gateway.Policy{
+		Name: "Cond`\"}", LimitType: gateway.LimitRequestCount, RequestCount: 5, UnitTime: 1, TimeUnit: "min", StopOnQuotaReach: true,
+		ConditionalGroups: []gateway.ConditionalGroup{{
+			LimitType: gateway.LimitBandwidth, DataAmount: 1, DataUnit: "KB", UnitTime: 1, TimeUnit: "sec",
+			Conditions: []gateway.Condition{
+				{Type: gateway.ConditionHeader, Name: "X-A", Value: "\"}; panic(1) //\n"},
+				{Type: gateway.ConditionIPRange, StartingIP: "10.0.0.0", EndingIP: "10.0.0.9", Invert: true},
+			},
+		}},
+	})
 	specs := map[string]*gateway.Spec{"bytes": extra}
 	for _, name := range cases(t) {
 		specs[name] = loadSpec(t, name)

@@ -158,4 +158,43 @@ type Policy struct {
 	StopOnQuotaReach bool
 	// Unlimited marks the built-in policy that is never counted.
 	Unlimited bool
+	// ConditionalGroups are an advanced policy's limits for requests
+	// matching all of a group's conditions. A request counts against every
+	// group it matches, and against the policy's own limit only when it
+	// matches none.
+	ConditionalGroups []ConditionalGroup
+}
+
+// ConditionalGroup is one conditional limit of an advanced policy; the
+// limit fields mean what Policy's do.
+type ConditionalGroup struct {
+	Conditions   []Condition
+	LimitType    string
+	RequestCount int64
+	DataAmount   int64
+	DataUnit     string
+	UnitTime     int64
+	TimeUnit     string
+}
+
+// Condition types of a ConditionalGroup.
+const (
+	ConditionIP             = "ip"
+	ConditionIPRange        = "ipRange"
+	ConditionHeader         = "header"
+	ConditionQueryParameter = "queryParameter"
+	ConditionJWTClaim       = "jwtClaim"
+)
+
+// Condition tests a request: the client IP equals IP (ConditionIP) or lies
+// in StartingIP..EndingIP (ConditionIPRange); header, query parameter or
+// token claim Name has the value Value. Invert negates the result.
+type Condition struct {
+	Type       string
+	Invert     bool
+	IP         string
+	StartingIP string
+	EndingIP   string
+	Name       string
+	Value      string
 }

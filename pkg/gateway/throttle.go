@@ -40,8 +40,11 @@ type throttler struct {
 type routeLimits struct {
 	api, res       *limit
 	apiKey, resKey []byte // full counter keys
-	ctxVer         string // "context:version" for subscription keys
-	secured        bool
+	// apiGroupKeys and resGroupKeys are the keys of the policies'
+	// conditional groups: the policy's key plus "|c" and the group number.
+	apiGroupKeys, resGroupKeys [][]byte
+	ctxVer                     string // "context:version" for subscription keys
+	secured                    bool
 }
 
 // throttleCheck is one counter a request touches.
@@ -58,7 +61,8 @@ type throttleCheck struct {
 // throttleScratch is per-request working memory, pooled.
 type throttleScratch struct {
 	buf    []byte
-	checks [4]throttleCheck
+	checks []throttleCheck // grows to the most a request needed, then stays
+	hits   []bool          // condIndex.fill's marks, reused
 }
 
 // newThrottling builds the throttling middleware; nil when the label has
@@ -92,7 +96,7 @@ func newThrottler(spec *Spec, cfg Config, log *slog.Logger, now func() time.Time
 		return nil, nil
 	}
 	t := &throttler{log: log, now: now, mem: ratelimit.NewMemory(), routes: map[*Resource]*routeLimits{}}
-	t.scratch.New = func() any { return &throttleScratch{buf: make([]byte, 0, 256)} }
+	t.scratch.New = func() any { return &throttleScratch{buf: make([]byte, 0, 256), checks: make([]throttleCheck, 0, 4)} }
 	var problems, p []string
 	t.app, p = compileLevel(pols.Application, levelApplication, "application")
 	problems = append(problems, p...)
@@ -115,6 +119,7 @@ func newThrottler(spec *Spec, cfg Config, log *slog.Logger, now func() time.Time
 			rl := &routeLimits{api: apiLimit, ctxVer: ctxVer, secured: a.Secured(r)}
 			if apiLimit != nil {
 				rl.apiKey = counterKey(nil, apiLimit, ctxVer)
+				rl.apiGroupKeys = groupKeys(rl.apiKey, apiLimit)
 			}
 			resLimit, err := advancedLimit(adv, r.ThrottlingTier, levelResource)
 			if err != nil {
@@ -123,6 +128,7 @@ func newThrottler(spec *Spec, cfg Config, log *slog.Logger, now func() time.Time
 			if resLimit != nil {
 				rl.res = resLimit
 				rl.resKey = counterKey(nil, resLimit, ctxVer+":"+r.Path+":"+r.Method)
+				rl.resGroupKeys = groupKeys(rl.resKey, resLimit)
 			}
 			t.routes[r] = rl
 		}
@@ -153,7 +159,30 @@ func advancedLimit(adv map[string]*limit, name string, lv *throttleLevel) (*limi
 	}
 	cp := *l
 	cp.level = lv
+	cp.groups = make([]condGroup, len(l.groups))
+	for i, g := range l.groups {
+		gl := *g.lim
+		gl.level = lv
+		cp.groups[i] = condGroup{conds: g.conds, lim: &gl}
+	}
 	return &cp, nil
+}
+
+// groupKeys returns the counter keys of l's conditional groups: the
+// policy's key plus "|c" and the group's number. A group is counted for
+// all the requests it matches together, as API Manager's policy templates
+// key it (resource key plus condition id), not per client.
+func groupKeys(key []byte, l *limit) [][]byte {
+	if len(l.groups) == 0 {
+		return nil
+	}
+	out := make([][]byte, len(l.groups))
+	for i := range l.groups {
+		k := append([]byte(nil), key...)
+		k = append(k, "|c"...)
+		out[i] = strconv.AppendInt(k, int64(i+1), 10)
+	}
+	return out
 }
 
 // counterKey appends the counter key of l for the level key k to dst:
@@ -186,7 +215,7 @@ func (t *throttler) middleware(next http.Handler) http.Handler {
 
 func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Handler, info *RequestInfo, rl *routeLimits, s *throttleScratch) {
 	s.buf = s.buf[:0]
-	checks := s.checks[:0]
+	s.checks = s.checks[:0]
 	add := func(l *limit, key []byte, parts ...string) {
 		off := len(s.buf)
 		if key != nil {
@@ -202,13 +231,33 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 				s.buf = append(s.buf, p...)
 			}
 		}
-		checks = append(checks, throttleCheck{l: l, off: off, end: len(s.buf)})
+		s.checks = append(s.checks, throttleCheck{l: l, off: off, end: len(s.buf)})
+	}
+	// An advanced policy counts the request against every conditional
+	// group it matches, or against the policy's own limit if none.
+	view := reqView{r: r, info: info, ip: info.ClientIP.Unmap()}
+	advanced := func(l *limit, key []byte, groupKeys [][]byte) {
+		matched := false
+		view.hits = nil
+		if l.index != nil {
+			s.hits = l.index.fill(&view, s.hits)
+			view.hits = s.hits
+		}
+		for i := range l.groups {
+			if g := &l.groups[i]; g.matches(&view) {
+				add(g.lim, groupKeys[i])
+				matched = true
+			}
+		}
+		if !matched {
+			add(l, key)
+		}
 	}
 	if rl.api != nil {
-		add(rl.api, rl.apiKey)
+		advanced(rl.api, rl.apiKey, rl.apiGroupKeys)
 	}
 	if rl.res != nil {
-		add(rl.res, rl.resKey)
+		advanced(rl.res, rl.resKey, rl.resGroupKeys)
 	}
 	auth := &info.Auth
 	switch {
@@ -243,8 +292,9 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 		s.buf = append(s.buf, ip...)
 		s.buf = append(s.buf, ':')
 		s.buf = append(s.buf, rl.ctxVer...)
-		checks = append(checks, throttleCheck{l: t.unauth, off: off, end: len(s.buf)})
+		s.checks = append(s.checks, throttleCheck{l: t.unauth, off: off, end: len(s.buf)})
 	}
+	checks := s.checks
 	if len(checks) == 0 {
 		next.ServeHTTP(w, r)
 		return

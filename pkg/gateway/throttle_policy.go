@@ -37,6 +37,8 @@ type limit struct {
 	spikeWin  time.Duration
 	stop      bool
 	unlimited bool
+	groups    []condGroup // an advanced policy's conditional groups
+	index     *condIndex  // their header and query conditions; nil if none
 }
 
 // compileLimit checks p and turns it into a limit; errors name the
@@ -75,6 +77,12 @@ func compileLimit(p *Policy, lv *throttleLevel, levelName string) (*limit, error
 			return fail(fmt.Errorf("spike arrest: %w", err))
 		}
 		l.spike, l.spikeWin = p.RateLimitCount, sw
+	}
+	if len(p.ConditionalGroups) > 0 {
+		if l.groups, err = compileGroups(p, lv, levelName); err != nil {
+			return nil, err
+		}
+		l.index = indexConds(l.groups)
 	}
 	return l, nil
 }

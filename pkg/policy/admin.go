@@ -12,8 +12,9 @@ const adminSource = "API Manager Admin API"
 
 // FromAdmin converts the Admin API's application, subscription and
 // advanced policies. Unlimited is kept like any other policy (with its
-// large count); an advanced policy keeps only its defaultLimit (its
-// conditional groups are not modelled). Each level is sorted by name. Time
+// large count); an advanced policy keeps its conditional groups (pass the
+// policies from Client.AdvancedPolicy: the list leaves them out), and an
+// unknown condition type is an error naming the policy and the type. Each level is sorted by name. Time
 // and data units are normalized ("minutes" → "min", "mb" → "MB"); a
 // subscription policy's "no burst control" (rateLimitCount ≤ 0, e.g. -1
 // with unit "NA") becomes 0. Policies that cannot be converted are listed
@@ -64,17 +65,20 @@ func fromAdmin(level string, tp apim.ThrottlePolicy) (Policy, string) {
 	if dl == nil {
 		return Policy{}, "the API Manager sent no defaultLimit; fix the policy in the Admin portal"
 	}
-	p.Limit = Limit{UnitTime: dl.UnitTime, TimeUnit: normalizeTimeUnit(dl.TimeUnit)}
-	switch dl.Type {
-	case "RequestCountLimit":
-		p.Limit.Type = LimitRequestCount
-		p.Limit.RequestCount = dl.RequestCount
-	case "BandwidthLimit":
-		p.Limit.Type = LimitBandwidth
-		p.Limit.DataAmount = dl.DataAmount
-		p.Limit.DataUnit = strings.ToUpper(strings.TrimSpace(dl.DataUnit))
-	default:
-		return Policy{}, fmt.Sprintf("defaultLimit.type %q is not supported; mgw supports RequestCountLimit and BandwidthLimit", dl.Type)
+	l, err := limitFromAdmin(*dl)
+	if err != "" {
+		return Policy{}, "defaultLimit." + err
+	}
+	p.Limit = l
+	if len(tp.ConditionalGroups) > 0 {
+		if level != LevelAdvanced {
+			return Policy{}, "conditionalGroups apply only to advanced policies"
+		}
+		groups, err := groupsFromAdmin(tp.ConditionalGroups)
+		if err != "" {
+			return Policy{}, err
+		}
+		p.ConditionalGroups = groups
 	}
 	if level != LevelSubscription {
 		if level == LevelApplication && tp.StopOnQuotaReach != nil {
@@ -101,6 +105,24 @@ func fromAdmin(level string, tp apim.ThrottlePolicy) (Policy, string) {
 		p.CustomAttributes[a.Name] = a.Value
 	}
 	return p, ""
+}
+
+// limitFromAdmin converts a ThrottleLimit, or says (after "limit.") why it
+// cannot.
+func limitFromAdmin(dl apim.ThrottleLimit) (Limit, string) {
+	l := Limit{UnitTime: dl.UnitTime, TimeUnit: normalizeTimeUnit(dl.TimeUnit)}
+	switch dl.Type {
+	case "RequestCountLimit":
+		l.Type = LimitRequestCount
+		l.RequestCount = dl.RequestCount
+	case "BandwidthLimit":
+		l.Type = LimitBandwidth
+		l.DataAmount = dl.DataAmount
+		l.DataUnit = strings.ToUpper(strings.TrimSpace(dl.DataUnit))
+	default:
+		return Limit{}, fmt.Sprintf("type %q is not supported; mgw supports RequestCountLimit and BandwidthLimit", dl.Type)
+	}
+	return l, ""
 }
 
 // normalizeTimeUnit maps the spellings seen in API Manager versions to

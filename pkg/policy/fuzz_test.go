@@ -19,6 +19,7 @@ func FuzzPolicyParse(f *testing.F) {
 	f.Add([]byte("application:\n  - name: A\n    limit: {type: requestCount, requestCount: -5, unitTime: 1, timeUnit: minutes}\n"))
 	f.Add([]byte("subscription:\n  - name: B\n    limit: {type: bandwidth, dataAmount: 1, dataUnit: KB, unitTime: 1, timeUnit: sec}\n    rateLimitCount: 2\n    rateLimitTimeUnit: sec\n    customAttributes: {a: b}\n"))
 	f.Add([]byte("advanced: []\n---\n"))
+	f.Add([]byte("advanced:\n  - name: C\n    limit: {type: requestCount, requestCount: 5, unitTime: 1, timeUnit: min}\n    conditionalGroups:\n      - conditions: [{type: ipRange, startingIP: 10.0.0.0, endingIP: 10.0.0.9, invert: true}, {type: header, name: X-A, value: b}, {type: jwtClaim, name: c}]\n        limit: {type: bandwidth, dataAmount: 1, dataUnit: KB, unitTime: 1, timeUnit: sec}\n"))
 	f.Add([]byte("- 1\n"))
 	f.Add([]byte("application:\n  - &a {name: x}\n  - *a\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -80,6 +81,9 @@ func equalFiles(a, b File) bool {
 		for i, p := range ps {
 			if len(p.CustomAttributes) == 0 {
 				p.CustomAttributes = nil
+			}
+			if len(p.ConditionalGroups) == 0 {
+				p.ConditionalGroups = nil
 			}
 			out[i] = p
 		}

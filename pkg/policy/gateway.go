@@ -57,6 +57,7 @@ func toGateway(ps []Policy, advanced bool) []gateway.Policy {
 			RateLimitTimeUnit: p.RateLimitTimeUnit,
 			StopOnQuotaReach:  advanced || p.StopOnQuotaReach == nil || *p.StopOnQuotaReach,
 			Unlimited:         IsUnlimited(p.Name),
+			ConditionalGroups: groupsToGateway(p.ConditionalGroups),
 		}
 		hasUnlimited = hasUnlimited || g.Unlimited
 		out = append(out, g)
@@ -85,4 +86,27 @@ func gatewayLimitType(t string) string {
 		return gateway.LimitBandwidth
 	}
 	return gateway.LimitRequestCount
+}
+
+// groupsToGateway converts conditional groups to the gateway's model.
+func groupsToGateway(in []ConditionalGroup) []gateway.ConditionalGroup {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]gateway.ConditionalGroup, 0, len(in))
+	for _, g := range in {
+		cg := gateway.ConditionalGroup{
+			LimitType:    gatewayLimitType(g.Limit.Type),
+			RequestCount: g.Limit.RequestCount,
+			DataAmount:   g.Limit.DataAmount,
+			DataUnit:     g.Limit.DataUnit,
+			UnitTime:     g.Limit.UnitTime,
+			TimeUnit:     g.Limit.TimeUnit,
+		}
+		for _, c := range g.Conditions {
+			cg.Conditions = append(cg.Conditions, gateway.Condition(c))
+		}
+		out = append(out, cg)
+	}
+	return out
 }

@@ -179,6 +179,14 @@ func nodeLocator(root *yaml.Node) locator {
 		n := seq.Content[index]
 		line := n.Line
 		for _, key := range field {
+			if n.Kind == yaml.SequenceNode {
+				i, err := strconv.Atoi(key)
+				if err != nil || i < 0 || i >= len(n.Content) {
+					break
+				}
+				n, line = n.Content[i], n.Content[i].Line
+				continue
+			}
 			k, v := mapEntry(n, key)
 			if k == nil {
 				break

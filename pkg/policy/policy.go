@@ -1,7 +1,9 @@
 // Package policy holds a label's throttling policies as the workspace
 // stores them (labels/<label>/policies.yaml): application, subscription and
 // advanced (API and resource) policies with request-count or bandwidth
-// limits. It converts them from the API Manager's Admin API and from the
+// limits, and the advanced policies' conditional groups (a limit for the
+// requests matching IP, IP range, header, query parameter or JWT claim
+// conditions; the README shows the format). It converts them from the API Manager's Admin API and from the
 // MGW 3.x policies.yaml, and to the gateway's runtime model.
 package policy
 
@@ -49,6 +51,11 @@ type Policy struct {
 	BillingPlan string `yaml:"billingPlan,omitempty"`
 	// CustomAttributes are a subscription policy's name/value pairs.
 	CustomAttributes map[string]string `yaml:"customAttributes,omitempty"`
+	// ConditionalGroups are an advanced policy's limits for requests
+	// matching conditions. As in API Manager 2.x, a request counts against
+	// every group it matches (any one over quota rejects it) and against
+	// Limit only when it matches none.
+	ConditionalGroups []ConditionalGroup `yaml:"conditionalGroups,omitempty"`
 }
 
 // Limit is a quota: RequestCount requests (type requestCount) or

@@ -32,7 +32,7 @@ func adminPolicies(t testing.TB, name string) []apim.ThrottlePolicy {
 }
 
 // advancedPolicies are Admin API advanced policies, one with a bandwidth
-// limit and conditional groups (which are not modelled).
+// limit and a conditional group.
 func advancedPolicies(t testing.TB) []apim.ThrottlePolicy {
 	t.Helper()
 	list, err := apim.DecodePolicyList([]byte(`{"count":3,"list":[
@@ -95,7 +95,11 @@ func TestFromAdminConvertsTheFixtures(t *testing.T) {
 		t.Errorf("application Unlimited = %+v", p)
 	}
 	wantBW := Policy{Name: "1MBPerMin", DisplayName: "1 MB per minute",
-		Limit: Limit{Type: LimitBandwidth, DataAmount: 1, DataUnit: "MB", UnitTime: 1, TimeUnit: "min"}}
+		Limit: Limit{Type: LimitBandwidth, DataAmount: 1, DataUnit: "MB", UnitTime: 1, TimeUnit: "min"},
+		ConditionalGroups: []ConditionalGroup{{
+			Conditions: []Condition{{Type: ConditionIP, IP: "10.0.0.1"}},
+			Limit:      Limit{Type: LimitRequestCount, RequestCount: 1, UnitTime: 1, TimeUnit: "min"},
+		}}}
 	if !reflect.DeepEqual(f.Advanced[1], wantBW) {
 		t.Errorf("bandwidth policy = %+v\nwant %+v", f.Advanced[1], wantBW)
 	}

@@ -124,6 +124,7 @@ func checkPolicy(level string, p Policy, add func(msg string, field ...string)) 
 		}
 	}
 	checkLimit(p.Limit, add)
+	checkGroups(level, p.ConditionalGroups, add)
 
 	sub := level == LevelSubscription
 	switch {
