@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/redis"
 )
 
 // Exit codes of Main.
@@ -89,6 +91,7 @@ func Main(spec *Spec, args []string, env []string, stdout, stderr io.Writer) int
 		logger.Warn(w)
 	}
 	tuneGC(env)
+	redis.RouteLogs(logger)
 	g, err := New(spec, cfg, logger)
 	if err != nil {
 		printProblems(stderr, err)
