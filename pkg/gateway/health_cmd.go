@@ -33,19 +33,8 @@ func healthMain(spec *Spec, name string, args, env []string, stdout, stderr io.W
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "%s health: %v\n", name, err)
-		usage(stderr)
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s health: unexpected argument %q\n", name, fs.Arg(0))
-		usage(stderr)
-		return exitUsage
+	if code, done := parseNoArgs(fs, name+" health", args, usage, stdout, stderr); done {
+		return code
 	}
 	cfg, err := LoadConfig(spec, *configFile, env)
 	if err != nil {

@@ -51,19 +51,8 @@ func Main(spec *Spec, args []string, env []string, stdout, stderr io.Writer) int
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage(stdout)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		usage(stderr)
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
-		usage(stderr)
-		return exitUsage
+	if code, done := parseNoArgs(fs, name, args, usage, stdout, stderr); done {
+		return code
 	}
 	if *showVersion {
 		fmt.Fprintf(stdout, "%s: label %s, mgw %s, %s %s/%s\n", name, spec.Label, spec.MgwVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH)
