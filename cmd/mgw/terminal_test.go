@@ -77,12 +77,14 @@ type screen struct {
 	buf     bytes.Buffer
 	term    io.Writer
 	queries int
+	last    time.Time
 }
 
 func (s *screen) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n, err := s.buf.Write(p)
+	s.last = time.Now()
 	for q := strings.Count(s.buf.String(), "\x1b[6n"); s.queries < q; s.queries++ {
 		_, _ = io.WriteString(s.term, "\x1b[1;1R")
 	}
@@ -95,12 +97,22 @@ func (s *screen) String() string {
 	return s.buf.String()
 }
 
-// waitFor waits until the screen shows text after offset from.
+// quietFor reports whether nothing was written for d.
+func (s *screen) quietFor(d time.Duration) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Since(s.last) >= d
+}
+
+// waitFor waits until the screen shows text after offset from and the
+// program has stopped drawing. A prompt asks for the cursor position right
+// after its text; typing before that reply is read would mix our keys into
+// it, as a user typing that fast would on a real terminal.
 func (s *screen) waitFor(t *testing.T, from int, text string) int {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
-		if i := strings.Index(s.String()[from:], text); i >= 0 {
+		if i := strings.Index(s.String()[from:], text); i >= 0 && s.quietFor(300*time.Millisecond) {
 			return from + i + len(text)
 		}
 		time.Sleep(20 * time.Millisecond)
