@@ -24,6 +24,19 @@ const jwtBasePath = "/bench-jwt/v1"
 // fresh RSA key signs one API Manager style token that every request
 // carries; the gateway trusts the key through MGW_JWT_CERT_FILE.
 func startGatewayJWT(ctx context.Context, env *Env) (Target, error) {
+	return startSecured(ctx, env)
+}
+
+// startGatewaySecured is the secured scenario of issue 12: JWT
+// authentication with its subscription check, throttling by application,
+// subscription and API policies (in memory), and usage analytics.
+func startGatewaySecured(ctx context.Context, env *Env) (Target, error) {
+	return startSecured(ctx, env, throttleEnv, analyticsEnv)
+}
+
+// startSecured starts the gateway with the JWT setup of gateway-jwt and
+// the extra variables of more.
+func startSecured(ctx context.Context, env *Env, more ...func(*Env) []string) (Target, error) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return Target{}, fmt.Errorf("gateway-jwt: %w", err)
@@ -40,7 +53,8 @@ func startGatewayJWT(ctx context.Context, env *Env) (Target, error) {
 	if err != nil {
 		return Target{}, fmt.Errorf("gateway-jwt: %w", err)
 	}
-	t, err := startGateway(false, func(*Env) []string { return []string{"MGW_JWT_CERT_FILE=" + certFile} })(ctx, env)
+	vars := append([]func(*Env) []string{func(*Env) []string { return []string{"MGW_JWT_CERT_FILE=" + certFile} }}, more...)
+	t, err := startGateway(false, vars...)(ctx, env)
 	if err != nil {
 		return Target{}, err
 	}
@@ -50,15 +64,20 @@ func startGatewayJWT(ctx context.Context, env *Env) (Target, error) {
 }
 
 // benchToken signs an RS256 token with the default issuer and audience,
-// valid for a day, subscribed to nothing (accepted as Unauthenticated).
+// valid for a day, for the application BenchApp subscribed to the
+// secured API with the BenchSub tier, as API Manager 2.6 issues them.
 func benchToken(key *rsa.PrivateKey) (string, error) {
 	now := time.Now()
 	header, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT"})
 	claims, _ := json.Marshal(map[string]any{
 		"iss": "https://localhost:9443/oauth2/token", "aud": "http://org.wso2.apimgt/gateway",
 		"sub": "bench", "iat": now.Unix(), "exp": now.Add(24 * time.Hour).Unix(),
-		"keytype": "PRODUCTION", "subscribedAPIs": []any{},
-		"application": map[string]any{"id": 1, "name": "bench", "tier": "Unlimited", "owner": "bench"},
+		"keytype": "PRODUCTION", "consumerKey": "benchConsumerKey",
+		"subscribedAPIs": []any{map[string]any{
+			"name": "BenchJWT", "context": jwtBasePath, "version": "v1", "publisher": "admin",
+			"subscriptionTier": "BenchSub", "subscriberTenantDomain": "carbon.super",
+		}},
+		"application": map[string]any{"id": 1, "name": "bench", "tier": "BenchApp", "owner": "bench"},
 	})
 	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims)
 	sum := sha256.Sum256([]byte(input))

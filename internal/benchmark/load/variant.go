@@ -18,8 +18,9 @@ type Variant struct {
 	// Tools are the commands Start needs besides wrk and go, checked
 	// before anything runs.
 	Tools []string
-	// Goals marks the variant the targets apply to.
-	Goals bool
+	// Goal, when set, is the requests/s target the variant is judged
+	// on; the p99 and RSS targets apply to it too.
+	Goal *Goal
 	// Start starts the target, registering every process it starts in
 	// env.Procs (the benchmark stops them after the measurement), and
 	// returns the URL to load and the process whose memory is reported.
@@ -84,18 +85,22 @@ func variants() []Variant {
 		{Name: "direct", About: "the backend alone", Start: startDirect},
 		{Name: "nginx", About: "nginx reverse proxy, upstream keepalive", Tools: []string{"nginx"}, Start: startNginx},
 		{Name: "bare", About: "bare httputil.ReverseProxy", Start: startBare},
-		{Name: "gateway", About: "mgw gateway, routing only, no access log", Goals: true, Start: startGateway(false)},
+		{Name: "gateway", About: "mgw gateway, routing only, no access log", Goal: &Goal{Rate: 0.85, Scenario: "routing only"}, Start: startGateway(false)},
 		{Name: "gateway-accesslog", About: "mgw gateway, routing only, access log on", Start: startGateway(true)},
 		{Name: "gateway-nethttp", About: "mgw gateway, routing only, net/http backend client", Start: startGateway(false, netHTTPEnv)},
 		{Name: "gateway-nethttp-server", About: "mgw gateway, routing only, net/http server for clients", Start: startGateway(false, netHTTPServerEnv)},
+		{Name: "bare-fasthttp", About: "bare fasthttp server + HostClient proxy", Start: startBareFasthttp},
+		{Name: "gateway-fasthttp-server", About: "mgw gateway's handler behind a fasthttp server (fasthttpadaptor)", Start: startGatewayFasthttp},
 		{Name: "gateway-throttle", About: "mgw gateway, in-memory throttling: API-level and Unauthenticated policies", Start: startGateway(false, throttleEnv)},
 		{Name: "gateway-jwt", About: "mgw gateway, JWT authentication (RS256, verified-token cache) on a secured copy of the API", Start: startGatewayJWT},
+		{Name: "gateway-secured", About: "mgw gateway, JWT authentication + throttling (application, subscription, API) + analytics",
+			Goal: &Goal{Rate: 0.80, Scenario: "JWT + throttling + analytics"}, Start: startGatewaySecured},
 		{Name: "gateway-analytics", About: "mgw gateway, usage analytics written to files (no upload)", Start: startGateway(false, analyticsEnv)},
 	}
 }
 
 // defaultTargets is the -targets default.
-const defaultTargets = "direct,nginx,bare,gateway"
+const defaultTargets = "direct,nginx,bare,gateway,gateway-secured"
 
 // selectVariants returns the variants named in the comma-separated list.
 func selectVariants(list string) ([]Variant, error) {

@@ -14,8 +14,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
+	"github.com/mgwio/mgw/internal/benchmark/load/benchlabel"
 	"github.com/mgwio/mgw/internal/build"
 	"github.com/mgwio/mgw/internal/workspace"
 )
@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gwbuild:", err)
 		return 1
 	}
-	spec, problems := workspace.SpecFromFiles("bench", label(*basePath, *backend), "bench")
+	spec, problems := workspace.SpecFromFiles("bench", benchlabel.Files(*basePath, *backend), "bench")
 	if len(problems) > 0 {
 		fmt.Fprintln(stderr, "gwbuild: the benchmark label is invalid:", problems)
 		return 1
@@ -54,55 +54,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, art.Path)
 	return 0
-}
-
-// benchPolicies are quotas the load never reaches: with throttling on
-// (the gateway-throttle variant) each request is counted twice, by the
-// API-level policy and, as security is off, by Unauthenticated per client
-// IP; the other variants turn throttling off.
-const benchPolicies = `subscription:
-  - name: Unauthenticated
-    limit: {type: requestCount, requestCount: 1000000000, unitTime: 1, timeUnit: min}
-advanced:
-  - name: BenchAPI
-    limit: {type: requestCount, requestCount: 1000000000, unitTime: 1, timeUnit: min}
-`
-
-// label is the workspace files of the benchmark label: the API with
-// security off at basePath, and a secured copy at JWTBasePath.
-func label(basePath, backend string) workspace.LabelFiles {
-	return workspace.LabelFiles{
-		"apis/Bench-v1.yaml":    benchAPI("Bench", basePath, backend, false),
-		"apis/BenchJWT-v1.yaml": benchAPI("BenchJWT", JWTBasePath, backend, true),
-		workspace.PoliciesFile:  []byte(benchPolicies),
-	}
-}
-
-// JWTBasePath is where the secured copy of the benchmark API is served
-// (the gateway-jwt variant calls it with a JWT).
-const JWTBasePath = "/bench-jwt/v1"
-
-// benchAPI is the benchmark API: GET /size/{n} answers n bytes. The
-// unsecured one carries the API-level tier gateway-throttle enforces.
-func benchAPI(title, basePath, backend string, secured bool) []byte {
-	extra := "x-wso2-disable-security: true\nx-wso2-throttling-tier: BenchAPI\n"
-	if secured {
-		extra = ""
-	}
-	return fmt.Appendf(nil, `openapi: 3.0.0
-info:
-  title: %s
-  version: v1
-x-wso2-basePath: %s
-%sx-wso2-production-endpoints:
-  urls:
-    - %s
-paths:
-  /size/{n}:
-    get:
-      parameters:
-        - {name: n, in: path, required: true, schema: {type: integer}}
-      responses:
-        '200': {description: n bytes}
-`, title, strconv.Quote(basePath), extra, strconv.Quote(backend))
 }
