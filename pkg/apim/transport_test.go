@@ -240,7 +240,9 @@ func TestTimeout(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("took %s", d)
 	}
-	if n := f.count("/api/am/admin/v0.14/throttling/policies/application"); n != 1 {
+	// On a loaded machine the 150 ms can run out before the request
+	// arrives (TLS handshake under -race); what matters is no retry.
+	if n := f.count("/api/am/admin/v0.14/throttling/policies/application"); n > 1 {
 		t.Errorf("%d requests: timeouts must not be retried", n)
 	}
 }
