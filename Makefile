@@ -6,6 +6,9 @@ COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X github.com/mgwio/mgw/internal/buildinfo.version=$(VERSION) -X github.com/mgwio/mgw/internal/buildinfo.commit=$(COMMIT)
 FUZZTIME ?= 10s
 PREFIX ?= /usr/local
+# make bench's load comparison: the issue's two scenarios (gateway, gateway-secured)
+# and the front doors side by side (the gateway on h1, net/http and fasthttp servers).
+LOAD_TARGETS ?= direct,nginx,bare,bare-fasthttp,gateway,gateway-secured,gateway-nethttp-server,gateway-fasthttp-server
 
 .PHONY: help generate build install test lint fuzz bench demo clean
 
@@ -39,7 +42,7 @@ fuzz: generate ## run each fuzz target for FUZZTIME (default 10s)
 bench: generate ## Go benchmarks, build-time table, load comparison (needs: apt-get install wrk nginx-light)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./internal/benchmark/buildtime
-	$(GO) run ./internal/benchmark/load -rounds 5
+	$(GO) run ./internal/benchmark/load -rounds 5 -targets $(LOAD_TARGETS)
 
 demo: build ## start the API Manager simulator, set up and build label "demo", run and call the gateway
 	$(GO) run ./internal/demo --mgw bin/mgw --apimsim bin/apimsim
