@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -56,36 +57,44 @@ func waitReady(ctx context.Context, p *Proc, url string, timeout time.Duration) 
 	}
 }
 
-// checkTarget makes sure url answers 200 with exactly body bytes, so a
+// checkTarget makes sure the target answers 200 with exactly body bytes, so a
 // target that routes wrongly is not measured as fast.
-func checkTarget(ctx context.Context, url string, body int, headers ...string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+func checkTarget(ctx context.Context, t Target, body int) error {
+	method, url := http.MethodGet, t.URL
+	var reqBody io.Reader
+	if t.Post != nil {
+		method, reqBody = http.MethodPost, bytes.NewReader(t.Post)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, reqBody)
 	if err != nil {
 		return err
 	}
-	for _, h := range headers {
+	if t.Post != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for _, h := range t.Headers {
 		if k, v, ok := strings.Cut(h, ":"); ok {
 			req.Header.Set(k, strings.TrimSpace(v))
 		}
 	}
 	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
 	if err != nil {
-		return fmt.Errorf("GET %s: %w", url, err)
+		return fmt.Errorf("%s %s: %w", method, url, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, int64(body)+4096))
 	if err != nil {
-		return fmt.Errorf("GET %s: reading the body: %w", url, err)
+		return fmt.Errorf("%s %s: reading the body: %w", method, url, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		snippet := data
 		if len(snippet) > 200 {
 			snippet = snippet[:200]
 		}
-		return fmt.Errorf("GET %s answered %s (%q); it does not reach the backend's /size/%d", url, resp.Status, snippet, body)
+		return fmt.Errorf("%s %s answered %s (%q); it does not reach the backend's /size/%d", method, url, resp.Status, snippet, body)
 	}
 	if len(data) != body {
-		return fmt.Errorf("GET %s answered %d bytes, want %d", url, len(data), body)
+		return fmt.Errorf("%s %s answered %d bytes, want %d", method, url, len(data), body)
 	}
 	return nil
 }

@@ -25,6 +25,16 @@ const (
 type Goal struct {
 	Rate     float64
 	Scenario string
+	// Versus is the variant the ratios are taken to; "nginx" when empty.
+	Versus string
+}
+
+// versus is the name of the reference variant.
+func (g *Goal) versus() string {
+	if g.Versus == "" {
+		return "nginx"
+	}
+	return g.Versus
 }
 
 // header describes the run: load, machine and tool versions.
@@ -117,9 +127,9 @@ func writeReport(w io.Writer, results []Result) {
 		if r.Variant.Goal == nil {
 			continue
 		}
-		fmt.Fprintf(w, "\ntargets for %s, %s (issue 12):\n", r.Variant.Name, r.Variant.Goal.Scenario)
+		fmt.Fprintf(w, "\ntargets for %s, %s:\n", r.Variant.Name, r.Variant.Goal.Scenario)
 		gw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, g := range evaluateGoals(r, nginx) {
+		for _, g := range evaluateGoals(r, find(results, r.Variant.Goal.versus())) {
 			fmt.Fprintf(gw, "  %s\t%s\t%s\n", g.Goal, g.Value, g.Verdict)
 		}
 		gw.Flush()
@@ -132,11 +142,11 @@ type GoalLine struct {
 }
 
 // evaluateGoals checks r, which has a Goal, against the issue's targets;
-// nginx may be nil.
+// nginx, the goal's reference variant, may be nil.
 func evaluateGoals(r Result, nginx *Result) []GoalLine {
-	goalRate := r.Variant.Goal.Rate
-	rate := GoalLine{Goal: fmt.Sprintf("req/s >= %.2fx nginx", goalRate)}
-	p99 := GoalLine{Goal: fmt.Sprintf("p99 <= %.1fx nginx", goalP99Ratio)}
+	goalRate, ref := r.Variant.Goal.Rate, r.Variant.Goal.versus()
+	rate := GoalLine{Goal: fmt.Sprintf("req/s >= %.2fx %s", goalRate, ref)}
+	p99 := GoalLine{Goal: fmt.Sprintf("p99 <= %.1fx %s", goalP99Ratio, ref)}
 	rss := GoalLine{Goal: fmt.Sprintf("peak RSS <= %d MiB", goalRSS>>20)}
 	switch {
 	case r.Err != nil:
@@ -145,8 +155,8 @@ func evaluateGoals(r Result, nginx *Result) []GoalLine {
 		}
 		return []GoalLine{rate, p99, rss}
 	case nginx == nil || nginx.Err != nil:
-		rate.Value, rate.Verdict = "nginx not measured", "n/a"
-		p99.Value, p99.Verdict = "nginx not measured", "n/a"
+		rate.Value, rate.Verdict = ref+" not measured", "n/a"
+		p99.Value, p99.Verdict = ref+" not measured", "n/a"
 	case len(r.Rates) > 1 && len(r.Rates) == len(nginx.Rates):
 		// Rounds: each round's ratio pairs two measurements taken a few
 		// seconds apart, under the same load on the machine; the goal

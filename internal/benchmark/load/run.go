@@ -190,11 +190,17 @@ func measure(ctx context.Context, opts Options, t tools, base *Env, v Variant, r
 		return res
 	}
 	fmt.Fprintf(progress, "load: %s: ready after %.1fs\n", v.Name, time.Since(started).Seconds())
-	if err := checkTarget(ctx, target.URL, opts.Body, target.Headers...); err != nil {
+	if err := checkTarget(ctx, target, opts.Body); err != nil {
 		res.Err = err
 		return res
 	}
 	load := WrkLoad{Path: t.wrk, URL: target.URL, Connections: opts.Connections, Threads: opts.Threads, Headers: target.Headers}
+	if target.Post != nil {
+		if load.Script, err = writePostScript(env.Dir, target.Post); err != nil {
+			res.Err = err
+			return res
+		}
+	}
 	if opts.Warmup > 0 {
 		fmt.Fprintf(progress, "load: %s: warming up for %v\n", v.Name, opts.Warmup)
 		load.Duration = opts.Warmup

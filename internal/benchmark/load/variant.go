@@ -35,6 +35,9 @@ type Target struct {
 	PID int
 	// Headers ("Name: value") are sent with every request.
 	Headers []string
+	// Post, when set, is the JSON body every request POSTs (with
+	// Content-Type application/json); requests are GETs otherwise.
+	Post []byte
 }
 
 // Env is what a variant's Start gets.

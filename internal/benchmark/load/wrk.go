@@ -45,6 +45,7 @@ type WrkLoad struct {
 	Connections int
 	Threads     int
 	Headers     []string // "Name: value", sent with every request
+	Script      string   // a wrk Lua script (-s), such as one that POSTs
 }
 
 // Args are wrk's command-line arguments for l.
@@ -56,6 +57,9 @@ func (l WrkLoad) Args() []string {
 	}
 	for _, h := range l.Headers {
 		args = append(args, "-H", h)
+	}
+	if l.Script != "" {
+		args = append(args, "-s", l.Script)
 	}
 	return append(args, "--latency", l.URL)
 }

@@ -135,3 +135,25 @@ func FuzzParseWrk(f *testing.F) {
 		}
 	})
 }
+
+// TestPostScript: the POST body reaches wrk's Lua script byte for byte,
+// quotes, backslashes, newlines and digits after escapes included.
+func TestPostScript(t *testing.T) {
+	body := []byte("{\"a\":\"x\\\\y\",\n\"n\":1}\x001")
+	path, err := writePostScript(t.TempDir(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `wrk.body = "{\034a\034:\034x\092\092y\034,\010\034n\034:1}\0001"`
+	if !strings.Contains(string(data), want) || !strings.Contains(string(data), `wrk.method = "POST"`) {
+		t.Errorf("script:\n%s\nwant a line %s", data, want)
+	}
+	args := WrkLoad{URL: "http://127.0.0.1:1/", Duration: time.Second, Connections: 1, Threads: 1, Script: path}.Args()
+	if got := strings.Join(args, " "); !strings.Contains(got, "-s "+path+" --latency http://127.0.0.1:1/") {
+		t.Errorf("wrk args %q lack the script", got)
+	}
+}
