@@ -63,7 +63,7 @@ func (s *sim) register(user, password string) (*http.Response, []byte) {
 	s.t.Helper()
 	body := `{"callbackUrl":"https://wso2.org","clientName":"Micro Gateway Cli","owner":"` + user +
 		`","grantType":"password","saasApp":true,"tokenScope":"PRODUCTION"}`
-	req, _ := http.NewRequest(http.MethodPost, s.base+"/client-registration/v0.14/register", strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/client-registration/"+s.srv.opts.Version.DCRVersion()+"/register", strings.NewReader(body))
 	req.SetBasicAuth(user, password)
 	req.Header.Set("Content-Type", "application/json")
 	return s.do(req)

@@ -59,11 +59,19 @@ type modernAPI struct {
 	MaxTPS              *apim.MaxTPS              `json:"maxTps"`
 	Visibility          string                    `json:"visibility"`
 	VisibleRoles        []string                  `json:"visibleRoles"`
-	GatewayEnvironments []string                  `json:"gatewayEnvironments"`
+	GatewayEnvironments []string                  `json:"gatewayEnvironments,omitempty"`
+	EndpointSecurity    *endpointSecurity3        `json:"endpointSecurity,omitempty"`
 	Labels              json.RawMessage           `json:"labels,omitempty"`
 	EndpointConfig      json.RawMessage           `json:"endpointConfig"`
 	BusinessInformation *apim.BusinessInformation `json:"businessInformation"`
 	CORSConfiguration   *apim.CORSConfiguration   `json:"corsConfiguration"`
+}
+
+// endpointSecurity3 is 3.x's APIEndpointSecurity (top level of the API;
+// 4.x moved it into endpointConfig). The password is never sent back.
+type endpointSecurity3 struct {
+	Type     string `json:"type"`
+	Username string `json:"username"`
 }
 
 // infoOf renders an API as a v1/v4 list item.
@@ -87,12 +95,17 @@ func modernOf(a *apim.API, v apim.Version, revision string) ([]byte, error) {
 		Provider: a.Provider, LifeCycleStatus: a.Status, IsDefaultVersion: a.IsDefaultVersion, Type: orHTTP(a.Type),
 		Transport: orEmpty(a.Transport), Tags: orEmpty(a.Tags), Policies: orEmpty(a.Tiers), APIThrottlingPolicy: a.APILevelPolicy,
 		AuthorizationHeader: nullable(a.AuthorizationHeader), SecurityScheme: []string{"oauth2"}, MaxTPS: a.MaxTPS,
-		Visibility: a.Visibility, VisibleRoles: orEmpty(a.VisibleRoles), GatewayEnvironments: []string{"Production and Sandbox"},
+		Visibility: a.Visibility, VisibleRoles: orEmpty(a.VisibleRoles),
 		BusinessInformation: a.BusinessInformation, CORSConfiguration: a.CORSConfiguration}
 	if m.Visibility == "" {
 		m.Visibility = "PUBLIC"
 	}
+	secInConfig := v == apim.V4
 	if v == apim.V3 {
+		m.GatewayEnvironments = []string{"Production and Sandbox"}
+		if sec := a.EndpointSecurity; sec != nil && sec.Type != "" {
+			m.EndpointSecurity = &endpointSecurity3{Type: strings.ToLower(sec.Type), Username: sec.Username}
+		}
 		names := []string{}
 		for _, l := range a.Labels {
 			names = append(names, l.Name)
@@ -105,14 +118,17 @@ func modernOf(a *apim.API, v apim.Version, revision string) ([]byte, error) {
 	}
 	if revision != "" {
 		m.ID, m.IsRevision, m.RevisionedAPIID, m.RevisionID = revision, true, &a.ID, 1
-		m.GatewayEnvironments = environmentsOf(a)
 	}
 	ec := strings.TrimSpace(a.EndpointConfig)
 	switch {
 	case ec == "":
 		m.EndpointConfig = json.RawMessage("null")
 	case json.Valid([]byte(ec)) && strings.HasPrefix(ec, "{"):
-		raw, err := withEndpointSecurity(ec, a.EndpointSecurity)
+		sec := a.EndpointSecurity
+		if !secInConfig {
+			sec = nil
+		}
+		raw, err := withEndpointSecurity(ec, sec)
 		if err != nil {
 			return nil, err
 		}

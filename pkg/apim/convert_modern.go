@@ -136,7 +136,8 @@ type endpointCredV1 struct {
 // (3.x) or gateway environment (4.x) it was pulled for. The endpointConfig
 // object becomes the JSON string 2.6 carries, without its endpoint_security
 // member (which may hold a password); basic/digest backend credentials
-// become EndpointSecurity (the user name only).
+// become EndpointSecurity (the user name only), as 3.x's top-level
+// endpointSecurity does.
 func ToAPI(m ModernAPI, definition string, labels []string) (API, error) {
 	a := API{
 		ID: m.ID, Name: m.Name, Description: m.Description, Context: m.Context, Version: m.Version,
@@ -148,6 +149,9 @@ func ToAPI(m ModernAPI, definition string, labels []string) (API, error) {
 	}
 	for _, l := range labels {
 		a.Labels = append(a.Labels, Label{Name: l})
+	}
+	if sec := m.EndpointSecurity; sec != nil && sec.Type != "" {
+		a.EndpointSecurity = &EndpointSecurity{Type: strings.ToLower(sec.Type), Username: sec.Username}
 	}
 	ec := bytes.TrimSpace(m.EndpointConfig)
 	if len(ec) == 0 || string(ec) == "null" {

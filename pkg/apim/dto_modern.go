@@ -41,25 +41,28 @@ type ModernAPIInfo struct {
 // gateway environments and additional properties changed shape between
 // 3.x and 4.x and are kept raw.
 type ModernAPI struct {
-	ID                   string             `json:"id,omitempty"`
-	Name                 string             `json:"name"`
-	Description          string             `json:"description,omitempty"`
-	Context              string             `json:"context"`
-	Version              string             `json:"version"`
-	Provider             string             `json:"provider,omitempty"`
-	LifeCycleStatus      string             `json:"lifeCycleStatus,omitempty"`
-	Type                 string             `json:"type,omitempty"`
-	Transport            []string           `json:"transport,omitempty"`
-	Tags                 []string           `json:"tags,omitempty"`
-	Policies             []string           `json:"policies,omitempty"`
-	APIThrottlingPolicy  *string            `json:"apiThrottlingPolicy,omitempty"`
-	AuthorizationHeader  string             `json:"authorizationHeader,omitempty"`
-	SecurityScheme       []string           `json:"securityScheme,omitempty"`
-	MaxTPS               *MaxTPS            `json:"maxTps,omitempty"`
-	Visibility           string             `json:"visibility,omitempty"`
-	VisibleRoles         []string           `json:"visibleRoles,omitempty"`
-	IsDefaultVersion     bool               `json:"isDefaultVersion"`
-	EndpointConfig       json.RawMessage    `json:"endpointConfig,omitempty"`
+	ID                  string          `json:"id,omitempty"`
+	Name                string          `json:"name"`
+	Description         string          `json:"description,omitempty"`
+	Context             string          `json:"context"`
+	Version             string          `json:"version"`
+	Provider            string          `json:"provider,omitempty"`
+	LifeCycleStatus     string          `json:"lifeCycleStatus,omitempty"`
+	Type                string          `json:"type,omitempty"`
+	Transport           []string        `json:"transport,omitempty"`
+	Tags                []string        `json:"tags,omitempty"`
+	Policies            []string        `json:"policies,omitempty"`
+	APIThrottlingPolicy *string         `json:"apiThrottlingPolicy,omitempty"`
+	AuthorizationHeader string          `json:"authorizationHeader,omitempty"`
+	SecurityScheme      []string        `json:"securityScheme,omitempty"`
+	MaxTPS              *MaxTPS         `json:"maxTps,omitempty"`
+	Visibility          string          `json:"visibility,omitempty"`
+	VisibleRoles        []string        `json:"visibleRoles,omitempty"`
+	IsDefaultVersion    bool            `json:"isDefaultVersion"`
+	EndpointConfig      json.RawMessage `json:"endpointConfig,omitempty"`
+	// EndpointSecurity is 3.x's backend credentials (4.x keeps them in
+	// endpointConfig.endpoint_security).
+	EndpointSecurity     *EndpointSecurity  `json:"endpointSecurity,omitempty"`
 	GatewayEnvironments  []string           `json:"gatewayEnvironments,omitempty"`
 	Labels               json.RawMessage    `json:"labels,omitempty"`
 	AdditionalProperties json.RawMessage    `json:"additionalProperties,omitempty"`
