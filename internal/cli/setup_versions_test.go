@@ -246,3 +246,29 @@ func TestSetupBadServers(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupOneAPIEveryVersion pulls one API by name and version: on 4.x the
+// revision deployed to the environment the label names.
+func TestSetupOneAPIEveryVersion(t *testing.T) {
+	for _, v := range []apim.Version{apim.V3, apim.V4} {
+		url := simServer(t, v, nil)
+		dir := t.TempDir()
+		r := setup(t, dir, url, "demo", "-a", "PizzaShackAPI", "--api-version", "1.0.0")
+		if r.err != nil {
+			t.Fatalf("%s: setup: %v\n%s", v, r.err, r.stderr)
+		}
+		files := readTree(t, filepath.Join(dir, "labels", "demo", "apis"))
+		if len(files) != 1 || files["PizzaShackAPI-1.0.0.yaml"] == "" {
+			t.Errorf("%s: files %v, want only PizzaShackAPI-1.0.0.yaml", v, len(files))
+		}
+		r = setup(t, t.TempDir(), url, "demo", "-a", "PizzaShackAPI", "--api-version", "9.9.9")
+		if r.err == nil || !strings.Contains(r.err.Error(), `no API named "PizzaShackAPI" with version "9.9.9"`) {
+			t.Errorf("%s: missing API: %v", v, r.err)
+		}
+	}
+	// 4.x: an API not deployed to the environment is not found there.
+	r := setup(t, t.TempDir(), simServer(t, apim.V4, nil), "elsewhere", "-a", "PizzaShackAPI", "--api-version", "1.0.0")
+	if r.err == nil || !strings.Contains(r.err.Error(), `deployed to gateway environment "elsewhere"`) {
+		t.Errorf("4.x, other environment: %v", r.err)
+	}
+}
