@@ -76,6 +76,10 @@ func TestContractModern(t *testing.T) {
 	// for which the server sends it as null (see the definition's own
 	// ConditionalGroup example); as with every null, it counts as absent.
 	adm.component("IPCondition").Required = nil
+	// BlockingCondition.conditionValue is typed object, but the server sends
+	// a string for API, APPLICATION and USER conditions (the Java DTO holds
+	// an Object; the definition's own example is a string): any value goes.
+	adm.component("BlockingCondition").Properties["conditionValue"].Value.Type = nil
 	for _, v := range []apim.Version{apim.V3, apim.V4} {
 		t.Run(string(v), func(t *testing.T) {
 			var pub *spec
@@ -159,6 +163,16 @@ func TestContractModern(t *testing.T) {
 			}
 			if groups < 3 {
 				t.Errorf("the advanced policies hold %d conditional groups, want the fixture's 3 or more", groups)
+			}
+			blocking := admBase + "/throttling/blacklist"
+			if v == apim.V4 {
+				blocking = admBase + "/throttling/deny-policies"
+			}
+			resp, body = s.get(blocking, s.login("admin", "admin", "apim:bl_view").AccessToken)
+			wantStatus(t, resp, body, http.StatusOK)
+			adm.check("blocking conditions", adm.component("BlockingConditionList"), body)
+			if !strings.Contains(string(body), `"conditionValue":{"startingIp"`) || !strings.Contains(string(body), `"conditionValue":"blocked-user@carbon.super"`) {
+				t.Errorf("blocking conditions are not in the v1/v4 shape (object for IP ranges, string for users): %s", body)
 			}
 			resp, body = s.get(admBase+"/throttling/policies/advanced/no-such-id", tok)
 			wantStatus(t, resp, body, http.StatusNotFound)

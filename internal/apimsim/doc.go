@@ -24,6 +24,7 @@
 //	                                                  Bearer, scope apim:tier_view
 //	GET  /api/am/admin/v0.14/throttling/policies/advanced/{policyId}
 //	                                                  Bearer, scope apim:tier_view (with conditionalGroups)
+//	GET  /api/am/admin/v0.14/throttling/blacklist     Bearer, scope apim:bl_view (blocking conditions, no paging)
 //	POST /analytics/v1.0/usage/upload-file            Basic user:password, multipart "file"
 //
 // # Behaviour copied from API Manager 2.6 (carbon-apimgt 6.4.x)
@@ -89,6 +90,10 @@
 //	policies/application.json  the Admin list body {"count":N,"list":[...]} of each level;
 //	policies/subscription.json count must equal the number of items and policy names
 //	policies/advanced.json     must be unique within a file.
+//	policies/blacklist.json    optional: the blocking condition list {"count":N,"list":[
+//	                           {"conditionId":..,"conditionType":..,"conditionValue":..}]};
+//	                           IP and IPRANGE values may be plain addresses or the JSON
+//	                           text API Manager 2.x stores ({"fixedIp":..,"invert":..}).
 //	users.json                 {"users":[{"username":..,"password":..,"scopes":[..]}]}
 //
 // The embedded users are admin/admin (every scope), viewer/viewer

@@ -16,6 +16,7 @@ type modernState struct {
 	policies  map[string][]byte    // level -> list body
 	advanced  map[string][]byte    // policyId -> one advanced policy
 	revisions map[string]*apiEntry // 4.x revision UUID -> API
+	blacklist []byte               // blocking conditions list body
 }
 
 // newModernState renders the catalog's policies for version v.
@@ -57,6 +58,10 @@ func newModernState(cat *catalog, v apim.Version) (*modernState, error) {
 			return nil, err
 		}
 	}
+	var err error
+	if m.blacklist, err = modernBlacklist(cat.blacklist); err != nil {
+		return nil, err
+	}
 	if v == apim.V4 {
 		for _, e := range cat.apis {
 			if len(environmentsOf(&e.api)) > 0 {
@@ -81,6 +86,53 @@ func (s *Server) routeModern(mux *http.ServeMux) {
 	}
 	mux.Handle("GET "+adm+"/throttling/policies/{level}", s.requireScope(scopeTierView, s.handleModernPolicies))
 	mux.Handle("GET "+adm+"/throttling/policies/advanced/{policyId}", s.requireScope(scopeTierView, s.handleModernAdvanced))
+	blocking := "/throttling/blacklist"
+	if s.opts.Version == apim.V4 {
+		blocking = "/throttling/deny-policies" // 4.x renamed the resource
+	}
+	mux.Handle("GET "+adm+blocking, s.requireScope(scopeBlacklistView, s.handleModernBlacklist))
+}
+
+// modernBlockingCondition is the v1/v4 BlockingCondition: the value is a
+// JSON string (API, APPLICATION, USER) or object (IP, IPRANGE), and the
+// condition has a status.
+type modernBlockingCondition struct {
+	ConditionID     string          `json:"conditionId"`
+	ConditionType   string          `json:"conditionType"`
+	ConditionValue  json.RawMessage `json:"conditionValue"`
+	ConditionStatus bool            `json:"conditionStatus"`
+}
+
+// modernBlacklist renders the 2.6 list body (values are strings, IP ones
+// JSON text) in the v1/v4 shape.
+func modernBlacklist(body []byte) ([]byte, error) {
+	var list apim.BlockingConditionList
+	if err := json.Unmarshal(body, &list); err != nil {
+		return nil, fmt.Errorf("blocking conditions: %w", err)
+	}
+	out := struct {
+		Count int                       `json:"count"`
+		List  []modernBlockingCondition `json:"list"`
+	}{List: []modernBlockingCondition{}}
+	for _, c := range list.List {
+		value := json.RawMessage(c.ConditionValue)
+		if v := strings.TrimSpace(c.ConditionValue); !strings.HasPrefix(v, "{") || !json.Valid([]byte(v)) {
+			raw, err := json.Marshal(c.ConditionValue)
+			if err != nil {
+				return nil, err
+			}
+			value = raw
+		}
+		out.List = append(out.List, modernBlockingCondition{ConditionID: c.ConditionID, ConditionType: c.ConditionType, ConditionValue: value, ConditionStatus: true})
+	}
+	out.Count = len(out.List)
+	return encodeJSON(out)
+}
+
+// handleModernBlacklist serves the blocking conditions of Admin v1
+// (/throttling/blacklist) and v4 (/throttling/deny-policies).
+func (s *Server) handleModernBlacklist(w http.ResponseWriter, r *http.Request) {
+	writeRaw(w, http.StatusOK, s.modern.blacklist)
 }
 
 // handleModernList serves GET /apis of Publisher v1/v4: APIInfo items and

@@ -71,6 +71,7 @@ func New(opts Options) (*Server, error) {
 		mux.Handle("GET /api/am/publisher/v0.14/apis/{apiId}/swagger", s.requireScope(scopeAPIView, s.handleGetSwagger))
 		mux.Handle("GET /api/am/admin/v0.14/throttling/policies/{level}", s.requireScope(scopeTierView, s.handlePolicies))
 		mux.Handle("GET /api/am/admin/v0.14/throttling/policies/advanced/{policyId}", s.requireScope(scopeTierView, s.handleAdvancedPolicy))
+		mux.Handle("GET /api/am/admin/v0.14/throttling/blacklist", s.requireScope(scopeBlacklistView, s.handleBlacklist))
 	} else {
 		if s.modern, err = newModernState(cat, opts.Version); err != nil {
 			return nil, fmt.Errorf("render the %s payloads: %w", opts.Version.Product(), err)

@@ -22,7 +22,7 @@ import (
 )
 
 // scopes setup needs: APIs and throttling policies.
-var setupScopes = []string{"apim:api_view", "apim:tier_view"}
+var setupScopes = []string{apim.ScopeAPIView, apim.ScopeTierView, apim.ScopeBlacklistView}
 
 type setupOptions struct {
 	serverURL     string
@@ -44,11 +44,12 @@ func newSetupCmd(g *globals) *cobra.Command {
 		Use:   "setup <label>",
 		Short: "Pull every API of a label and the throttling policies from the API Manager",
 		Long: `Setup pulls every published API of an API Manager label, and the application,
-subscription and advanced throttling policies, into the workspace:
+subscription and advanced throttling policies and the blocking conditions,
+into the workspace:
 
   mgw.yaml                               connection details and labels (never a password)
   labels/<label>/apis/<name>-<version>.yaml   one OpenAPI 3 document per API, with x-wso2-* extensions
-  labels/<label>/policies.yaml           throttling policies
+  labels/<label>/policies.yaml           throttling policies and blocking conditions
 
 Running it again updates the label and reports what changed. A setup that
 fails leaves the workspace exactly as it was.
@@ -87,7 +88,7 @@ revision of each API deployed to it.`,
 	f.StringVarP(&o.apiName, "api-name", "a", "", "pull only the API with this `name` (needs --api-version)")
 	f.StringVar(&o.apiVersion, "api-version", "", "version of the API named by --api-name")
 	f.BoolVarP(&o.force, "force", "f", false, "overwrite files of the label that were edited by hand")
-	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "leave out APIs mgw cannot use (each named in a warning) instead of failing")
+	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "leave out APIs, policies and blocking conditions mgw cannot use (each named in a warning) instead of failing")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout of each request to the API Manager")
 	f.StringVar(&o.apimVersion, "apim-version", "", "API Manager `version`: 2.6, 3.x, 4.x, or auto to detect it (env MGW_APIM_VERSION; default: mgw.yaml, else auto)")
 	return cmd
@@ -326,7 +327,36 @@ func pullPolicies(ctx context.Context, client *apim.Client, skipInvalid bool, ui
 	if err != nil {
 		return nil, fmt.Errorf("throttling policies from the API Manager: %w", err)
 	}
+	if pf.Blocking, err = pullBlocking(ctx, client, skipInvalid, ui); err != nil {
+		return nil, err
+	}
 	return policy.Marshal(pf)
+}
+
+// pullBlocking fetches the blocking conditions. One mgw cannot enforce (an
+// unknown type, a value it cannot read) fails setup naming it; with
+// skipInvalid it is left out with a warning instead.
+func pullBlocking(ctx context.Context, client *apim.Client, skipInvalid bool, ui *printer) ([]policy.BlockingCondition, error) {
+	list, err := client.BlockingConditions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := policy.BlockingFromAdmin(list)
+	if err == nil || !skipInvalid {
+		if err != nil {
+			return nil, fmt.Errorf("blocking conditions from the API Manager (pass --skip-invalid to leave out the ones mgw cannot enforce): %w", err)
+		}
+		return out, nil
+	}
+	var kept []apim.BlockingCondition
+	for _, b := range list {
+		if _, perr := policy.BlockingFromAdmin([]apim.BlockingCondition{b}); perr != nil {
+			ui.Warnf("skipping blocking condition %s: %v", b.ConditionID, perr)
+			continue
+		}
+		kept = append(kept, b)
+	}
+	return policy.BlockingFromAdmin(kept)
 }
 
 // withConditionalGroups replaces each advanced policy of the list (which

@@ -34,7 +34,8 @@ func TestSetupEveryVersion(t *testing.T) {
 			if len(got) < 5 {
 				t.Fatalf("labels/ holds %d files, want the demo APIs and policies.yaml", len(got))
 			}
-			for _, frag := range []string{"type: ipRange", "type: queryParameter", "invert: true", "type: bandwidth", "http://wso2.org/claims/applicationname"} {
+			for _, frag := range []string{"type: ipRange", "type: queryParameter", "invert: true", "type: bandwidth", "http://wso2.org/claims/applicationname",
+				"blocking:", "startingIP: 203.0.113.0", "ip: 198.51.100.7", "blocked-user@carbon.super", "/draft/0.1.0"} {
 				if !strings.Contains(got["demo/policies.yaml"], frag) {
 					t.Errorf("policies.yaml lacks %q", frag)
 				}

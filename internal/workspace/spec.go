@@ -59,6 +59,7 @@ func SpecFromFiles(label string, files LabelFiles, mgwVersion string) (*gateway.
 		}
 	}
 	spec.Policies = pols.ToGateway()
+	spec.Blocking = pols.BlockingToGateway()
 	if data, ok := files[GatewayFile]; ok {
 		spec.DefaultConfig = string(data)
 	}

@@ -98,3 +98,36 @@ func TestParseVersion(t *testing.T) {
 		}
 	}
 }
+
+const modernBlockingJSON = `{"count":5,"list":[
+{"conditionId":"a","conditionType":"IP","conditionValue":{"fixedIp":"198.51.100.7","invert":false},"conditionStatus":true},
+{"conditionId":"b","conditionType":"IPRANGE","conditionValue":{"startingIp":"203.0.113.0","endingIp":"203.0.113.255","invert":true},"conditionStatus":true},
+{"conditionId":"c","conditionType":"USER","conditionValue":"blocked@carbon.super","conditionStatus":true},
+{"conditionId":"d","conditionType":"API","conditionValue":"/pizza/1.0.0","conditionStatus":false},
+{"conditionId":"e","conditionType":"APPLICATION","conditionValue":"admin:App"}]}`
+
+func TestDecodeModernBlockingConditionList(t *testing.T) {
+	list, err := DecodeModernBlockingConditionList([]byte(modernBlockingJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []BlockingCondition{
+		{ConditionID: "a", ConditionType: "IP", ConditionValue: `{"fixedIp":"198.51.100.7","invert":false}`},
+		{ConditionID: "b", ConditionType: "IPRANGE", ConditionValue: `{"startingIp":"203.0.113.0","endingIp":"203.0.113.255","invert":true}`},
+		{ConditionID: "c", ConditionType: "USER", ConditionValue: "blocked@carbon.super"},
+		{ConditionID: "e", ConditionType: "APPLICATION", ConditionValue: "admin:App"},
+	}
+	if list.Count != len(want) || len(list.List) != len(want) {
+		t.Fatalf("got %+v, want the 4 enabled conditions", list)
+	}
+	for i := range want {
+		if list.List[i] != want[i] {
+			t.Errorf("condition %d: %+v, want %+v", i, list.List[i], want[i])
+		}
+	}
+	for _, bad := range []string{`{"count":1,"list":[{"conditionType":"IP","conditionValue":[1]}]}`, `{"count":1,"list":[{"conditionType":"IP"}]}`} {
+		if _, err := DecodeModernBlockingConditionList([]byte(bad)); err == nil || !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

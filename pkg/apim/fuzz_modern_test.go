@@ -162,3 +162,25 @@ func FuzzDecodeModernPolicyList(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeModernBlockingConditionList(f *testing.F) {
+	f.Add([]byte(modernBlockingJSON))
+	f.Add([]byte(`{"count":1,"list":[{"conditionType":"IP","conditionValue":7}]}`))
+	f.Add([]byte(`{"count":1,"list":[{"conditionType":"","conditionValue":"x"}]}`))
+	f.Add([]byte(`{"count":1,"list":[{"conditionType":"IP","conditionValue":{"fixedIp":`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		list, err := DecodeModernBlockingConditionList(data)
+		if err != nil {
+			checkDecodeError(t, err)
+			return
+		}
+		if list.Count != len(list.List) {
+			t.Fatalf("count %d for %d conditions", list.Count, len(list.List))
+		}
+		for _, c := range list.List {
+			if c.ConditionType == "" || c.ConditionValue == "" {
+				t.Fatalf("accepted a condition without type or value: %+v", c)
+			}
+		}
+	})
+}

@@ -18,6 +18,10 @@ type Spec struct {
 	APIs []API
 	// Policies are the throttling policies of the label.
 	Policies Policies
+	// Blocking are the label's enabled blocking conditions: requests that
+	// match any of them are refused with 403, fault 900805, before they
+	// count against any quota.
+	Blocking []BlockingCondition
 	// DefaultConfig is the YAML text of labels/<label>/gateway.yaml, the
 	// compiled-in defaults that a config file and MGW_* variables override.
 	DefaultConfig string
