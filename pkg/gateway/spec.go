@@ -53,6 +53,10 @@ type API struct {
 	CORS *CORS
 	// ThrottlingTier is the API-level (advanced) policy name, if any.
 	ThrottlingTier string
+	// SubscriptionTiers are the subscription policies the API Manager
+	// offers for the API (its "tiers"); mgw build checks that each is a
+	// policy of the label.
+	SubscriptionTiers []string
 	// SecurityTypes lists accepted credentials: "oauth2", "basic_auth",
 	// "api_key". Empty means oauth2 (JWT and opaque tokens).
 	SecurityTypes []string
