@@ -63,6 +63,16 @@ func TestContractCatchesWrongShapesModern(t *testing.T) {
 	if err := pub4.validate(pub4.component("API"), []byte(`{"name":"a/b","context":"/x","version":"1"}`)); err == nil {
 		t.Error("a 4.x API name with a slash validated")
 	}
+	adm4 := loadSpec3(t, "apim-4.x-admin-api-v4.schemas.yaml")
+	for _, bad := range []string{
+		`{"policyName":"x","defaultLimit":{"type":"FOO"}}`,
+		`{"policyName":"x","defaultLimit":{"type":"EVENTCOUNTLIMIT","eventCount":{"timeUnit":"min","unitTime":1}}}`,
+		`{"policyName":"","defaultLimit":{"type":"REQUESTCOUNTLIMIT","requestCount":{"timeUnit":"min","unitTime":1,"requestCount":1}}}`,
+	} {
+		if err := adm4.validate(adm4.component("SubscriptionThrottlePolicy"), []byte(bad)); err == nil {
+			t.Errorf("%s validated against the v4 SubscriptionThrottlePolicy", bad)
+		}
+	}
 	dcr := loadSpec3(t, "dcr-v0.17.yaml")
 	if err := dcr.validate(dcr.component("DCRResult"), []byte(`{"clientId":1}`)); err == nil {
 		t.Error("a numeric clientId validated")
@@ -71,23 +81,26 @@ func TestContractCatchesWrongShapesModern(t *testing.T) {
 
 func TestContractModern(t *testing.T) {
 	dcr := loadSpec3(t, "dcr-v0.17.yaml")
-	adm := loadSpec(t, "apim-3.2-admin-api-v1.definitions.yaml")
-	// The real IPCondition requires specificIP even for IPRANGE conditions,
-	// for which the server sends it as null (see the definition's own
-	// ConditionalGroup example); as with every null, it counts as absent.
-	adm.component("IPCondition").Required = nil
-	// BlockingCondition.conditionValue is typed object, but the server sends
-	// a string for API, APPLICATION and USER conditions (the Java DTO holds
-	// an Object; the definition's own example is a string): any value goes.
-	adm.component("BlockingCondition").Properties["conditionValue"].Value.Type = nil
 	for _, v := range []apim.Version{apim.V3, apim.V4} {
 		t.Run(string(v), func(t *testing.T) {
-			var pub *spec
+			var pub, adm *spec
 			if v == apim.V3 {
 				pub = loadSpec(t, "apim-3.2-publisher-api-v1.definitions.yaml")
+				adm = loadSpec(t, "apim-3.2-admin-api-v1.definitions.yaml")
+				// Admin v1's IPCondition requires specificIP even for IPRANGE
+				// conditions, for which the server sends it as null (see the
+				// definition's own ConditionalGroup example); as with every
+				// null, it counts as absent. (v4 dropped the requirement.)
+				adm.component("IPCondition").Required = nil
 			} else {
 				pub = loadSpec3(t, "apim-4.x-publisher-api-v4.schemas.yaml")
+				adm = loadSpec3(t, "apim-4.x-admin-api-v4.schemas.yaml")
 			}
+			// BlockingCondition.conditionValue is typed object, but the
+			// server sends a string for API, APPLICATION and USER conditions
+			// (the Java DTO holds an Object; v1's own example is a string):
+			// any value goes.
+			adm.component("BlockingCondition").Properties["conditionValue"].Value.Type = nil
 			s := startSim(t, Options{Version: v})
 			pubBase, admBase := modernBases(v)
 
@@ -147,7 +160,7 @@ func TestContractModern(t *testing.T) {
 			_, body = s.get(pubBase+"/apis", "")
 			pub.check("401", pub.component("Error"), body)
 
-			// Admin: the v1 definitions (4.x's Admin v4 keeps these shapes).
+			// Admin: v1 for 3.x, v4 for 4.x.
 			lists := map[string]string{levelApplication: "ApplicationThrottlePolicyList", levelSubscription: "SubscriptionThrottlePolicyList", levelAdvanced: "AdvancedThrottlePolicyList"}
 			for level, schema := range lists {
 				resp, body := s.get(admBase+"/throttling/policies/"+level, tok)

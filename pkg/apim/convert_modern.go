@@ -9,8 +9,9 @@ import (
 )
 
 // ErrEventLimit marks a 4.x policy whose limit counts events (streaming
-// APIs); mgw serves HTTP APIs only, so such policies are left out.
-var ErrEventLimit = errors.New("the policy limits events of streaming APIs, which mgw does not serve")
+// APIs) or AI API tokens (AIAPIQUOTALIMIT); mgw serves plain HTTP APIs
+// only, so such policies are left out.
+var ErrEventLimit = errors.New("the policy limits events of streaming APIs or tokens of AI APIs, which mgw does not serve")
 
 // ToThrottlePolicy maps an Admin v1/v4 policy into the 2.6 model that
 // pkg/policy reads: limit types REQUESTCOUNTLIMIT/BANDWIDTHLIMIT become
@@ -70,7 +71,7 @@ func toThrottleLimit(l ModernThrottleLimit, what string) (ThrottleLimit, error) 
 		}
 		b := l.Bandwidth
 		return ThrottleLimit{Type: "BandwidthLimit", TimeUnit: b.TimeUnit, UnitTime: b.UnitTime, DataAmount: b.DataAmount, DataUnit: b.DataUnit}, nil
-	case LimitEventCount:
+	case LimitEventCount, LimitAIAPIQuota:
 		return ThrottleLimit{}, fmt.Errorf("%s: %w", what, ErrEventLimit)
 	}
 	return ThrottleLimit{}, &DecodeError{What: what, Problem: fmt.Sprintf("limit type %q is not one of REQUESTCOUNTLIMIT, BANDWIDTHLIMIT", l.Type)}

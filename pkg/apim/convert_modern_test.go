@@ -60,6 +60,10 @@ func TestToThrottlePolicyRejects(t *testing.T) {
 	if _, err := ToThrottlePolicy(m); !errors.Is(err, ErrEventLimit) {
 		t.Errorf("event limit: %v", err)
 	}
+	m, _ = DecodeModernPolicy([]byte(`{"policyName":"AIGold","defaultLimit":{"type":"AIAPIQUOTALIMIT","aiApiQuota":{"timeUnit":"min","unitTime":1,"requestCount":5,"totalTokenCount":1000}}}`))
+	if _, err := ToThrottlePolicy(m); !errors.Is(err, ErrEventLimit) {
+		t.Errorf("AI API quota limit: %v", err)
+	}
 }
 
 func TestToAPIMovesEndpointSecurityOutWithoutThePassword(t *testing.T) {

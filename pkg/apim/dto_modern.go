@@ -99,6 +99,7 @@ const (
 	LimitRequestCount = "REQUESTCOUNTLIMIT"
 	LimitBandwidth    = "BANDWIDTHLIMIT"
 	LimitEventCount   = "EVENTCOUNTLIMIT"
+	LimitAIAPIQuota   = "AIAPIQUOTALIMIT"
 )
 
 // ModernCountLimit is #/definitions/RequestCountLimit.
