@@ -135,3 +135,16 @@ func TestDecodeModernBlockingConditionList(t *testing.T) {
 		}
 	}
 }
+
+func TestDeploymentLive(t *testing.T) {
+	deps, err := DecodeDeployments([]byte(`{"count":3,"list":[{"revisionUuid":"r1","name":"Default"},
+{"revisionUuid":"r2","name":"EU","status":"APPROVED"},{"revisionUuid":"r3","name":"US","status":"CREATED"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, true, false} {
+		if deps[i].Live() != want {
+			t.Errorf("deployment %+v: live %v, want %v", deps[i], deps[i].Live(), want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package apim
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // The types in this file mirror the API Manager 3.x and 4.x REST payloads
 // (Publisher and Admin v1 and v4; see the definitions and SOURCES.md in
@@ -83,6 +86,16 @@ type Deployment struct {
 	DisplayOnDevportal  bool   `json:"displayOnDevportal"`
 	DeployedTime        string `json:"deployedTime,omitempty"`
 	SuccessDeployedTime string `json:"successDeployedTime,omitempty"`
+	// Status is the deployment workflow's state (APPROVED, CREATED for a
+	// deployment waiting for approval, REJECTED); empty on servers
+	// without deployment workflows.
+	Status string `json:"status,omitempty"`
+}
+
+// Live reports whether the revision is really deployed: its deployment
+// was approved or needed no approval.
+func (d Deployment) Live() bool {
+	return d.Status == "" || strings.EqualFold(d.Status, "APPROVED")
 }
 
 // ModernThrottleLimit is the v1/v4 limit (#/definitions/ThrottleLimit): the

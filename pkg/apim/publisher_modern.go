@@ -199,7 +199,8 @@ func (c *Client) modernDetails(ctx context.Context, infos []ModernAPIInfo, label
 }
 
 // modernOne fetches one API; nil without error when a 4.x API has no
-// revision deployed to environment label.
+// revision deployed to environment label (a deployment waiting for
+// approval does not count).
 func (c *Client) modernOne(ctx context.Context, info ModernAPIInfo, label string) (*API, error) {
 	id := info.ID
 	if c.version == V4 {
@@ -209,7 +210,7 @@ func (c *Client) modernOne(ctx context.Context, info ModernAPIInfo, label string
 		}
 		id = ""
 		for _, d := range deps {
-			if d.Name == label {
+			if d.Name == label && d.Live() {
 				id = d.RevisionUUID
 				break
 			}
