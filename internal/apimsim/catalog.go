@@ -28,7 +28,9 @@ type catalog struct {
 	byID     map[string]*apiEntry // by UUID
 	policies map[string][]byte    // level -> Admin list body
 	advanced map[string][]byte    // policyId -> one advanced policy, with conditional groups
-	users    map[string]user      // by username
+	// blacklist is the body of GET /throttling/blacklist.
+	blacklist []byte
+	users     map[string]user // by username
 }
 
 // apiEntry is one API: the decoded DTO for searching and the exact JSON the
@@ -75,6 +77,13 @@ func loadCatalog(fsys fs.FS, hostilePolicies bool) (*catalog, error) {
 		if level == levelAdvanced {
 			c.advanced = byID
 		}
+	}
+	var extraBlocks []apim.BlockingCondition
+	if hostilePolicies {
+		extraBlocks = hostileBlacklist()
+	}
+	if c.blacklist, err = loadBlacklist(fsys, extraBlocks); err != nil {
+		return nil, err
 	}
 	names, err := fs.Glob(fsys, "apis/*.json")
 	if err != nil {

@@ -211,7 +211,23 @@ func TestContractAdmin(t *testing.T) {
 		if groups < 3 {
 			t.Errorf("the advanced policies hold %d conditional groups, want the fixture's 3 or more", groups)
 		}
-		resp, body := s.get(adminBase+"/throttling/policies/advanced/no-such-id", tok)
+		// A token without apim:bl_view is refused; with it the list comes.
+		resp, body := s.get(adminBase+"/throttling/blacklist", tok)
+		wantStatus(t, resp, body, http.StatusUnauthorized)
+		resp, body = s.get(adminBase+"/throttling/blacklist", s.login("admin", "admin", "apim:bl_view").AccessToken)
+		wantStatus(t, resp, body, http.StatusOK)
+		adm.check("/throttling/blacklist", adm.response("/throttling/blacklist", http.MethodGet, 200), body)
+		for _, typ := range []string{`"IP"`, `"IPRANGE"`, `"USER"`, `"APPLICATION"`, `"API"`} {
+			if !strings.Contains(string(body), `"conditionType": `+typ) && !strings.Contains(string(body), `"conditionType":`+typ) {
+				t.Errorf("the blocking conditions lack type %s: %s", typ, body)
+			}
+		}
+		if hostile != strings.Contains(string(body), "hostile-user") {
+			t.Errorf("hostile %v, body %s", hostile, body)
+		}
+		_, body = s.get(adminBase+"/throttling/blacklist", s.login("viewer", "viewer", "apim:tier_view").AccessToken)
+		adm.check("401", adm.component("Error"), body)
+		resp, body = s.get(adminBase+"/throttling/policies/advanced/no-such-id", tok)
 		wantStatus(t, resp, body, http.StatusNotFound)
 		adm.check("404", adm.component("Error"), body)
 		_, body = s.get(adminBase+"/throttling/policies/application", s.login("viewer", "viewer", "apim:tier_view").AccessToken)

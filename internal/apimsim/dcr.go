@@ -50,7 +50,7 @@ func (s *clientStore) register(req apim.DCRRequest) apim.DCRResponse {
 		ClientName:        name,
 		CallBackURL:       req.CallbackURL,
 		ClientSecret:      randomKey(28),
-		IsSaasApplication: req.SaasApp,
+		IsSaasApplication: apim.FlexBool(req.SaasApp),
 		AppOwner:          req.Owner,
 		JSONString:        string(meta),
 	}}
@@ -115,5 +115,33 @@ func (s *Server) handleRegister(w http.ResponseWriter, r *http.Request) {
 		writeBadRequest(w, fmt.Sprintf("Logged in user '%s' and application owner '%s' should be same.", u.Username, req.Owner))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.clients.register(req))
+	info := s.clients.register(req)
+	if s.opts.Version != apim.V26 {
+		writeJSON(w, http.StatusOK, dcrResultOf(info))
+		return
+	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+// dcrResult is DCR v0.17's DCRResult: every member a string, as its
+// definition types them (isSaasApplication included).
+type dcrResult struct {
+	ClientID          string  `json:"clientId"`
+	ClientName        string  `json:"clientName"`
+	CallBackURL       string  `json:"callBackURL"`
+	ClientSecret      string  `json:"clientSecret"`
+	IsSaasApplication string  `json:"isSaasApplication"`
+	AppOwner          string  `json:"appOwner"`
+	JSONString        string  `json:"jsonString"`
+	JSONAppAttribute  string  `json:"jsonAppAttribute"`
+	TokenType         *string `json:"tokenType"`
+}
+
+func dcrResultOf(info apim.DCRResponse) dcrResult {
+	saas := "false"
+	if info.IsSaasApplication {
+		saas = "true"
+	}
+	return dcrResult{ClientID: info.ClientID, ClientName: info.ClientName, CallBackURL: info.CallBackURL, ClientSecret: info.ClientSecret,
+		IsSaasApplication: saas, AppOwner: info.AppOwner, JSONString: info.JSONString, JSONAppAttribute: "{}"}
 }

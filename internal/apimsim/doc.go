@@ -1,5 +1,13 @@
-// Package apimsim is a simulator of WSO2 API Manager 2.6 for what `mgw setup`
-// uses: dynamic client registration, the password-grant token endpoint, the
+// Package apimsim is a simulator of WSO2 API Manager for what `mgw setup`
+// uses. Options.Version selects the release line: 2.6 (below), 3.x
+// (Publisher and Admin v1, DCR v0.17: the same calls with the v1 payloads;
+// APIs of a label found with "label:") or 4.x (Publisher and Admin v4, DCR
+// v0.17; each published API has one revision deployed to the gateway
+// environments named like its labels, listed by GET
+// /apis/{apiId}/deployments; GET /apis/{revisionId} and its /swagger serve
+// the revision). The fixtures are the same for every version, rendered in
+// each dialect; only the selected version's paths exist. For 2.6 it serves:
+// dynamic client registration, the password-grant token endpoint, the
 // Publisher v0.14 API list/get/swagger calls, the Admin v0.14 throttling
 // policy lists, and the analytics usage-file receiver. It answers with the
 // same paths, query syntax, JSON shapes, status codes and error bodies as the
@@ -16,6 +24,7 @@
 //	                                                  Bearer, scope apim:tier_view
 //	GET  /api/am/admin/v0.14/throttling/policies/advanced/{policyId}
 //	                                                  Bearer, scope apim:tier_view (with conditionalGroups)
+//	GET  /api/am/admin/v0.14/throttling/blacklist     Bearer, scope apim:bl_view (blocking conditions, no paging)
 //	POST /analytics/v1.0/usage/upload-file            Basic user:password, multipart "file"
 //
 // # Behaviour copied from API Manager 2.6 (carbon-apimgt 6.4.x)
@@ -81,6 +90,10 @@
 //	policies/application.json  the Admin list body {"count":N,"list":[...]} of each level;
 //	policies/subscription.json count must equal the number of items and policy names
 //	policies/advanced.json     must be unique within a file.
+//	policies/blacklist.json    optional: the blocking condition list {"count":N,"list":[
+//	                           {"conditionId":..,"conditionType":..,"conditionValue":..}]};
+//	                           IP and IPRANGE values may be plain addresses or the JSON
+//	                           text API Manager 2.x stores ({"fixedIp":..,"invert":..}).
 //	users.json                 {"users":[{"username":..,"password":..,"scopes":[..]}]}
 //
 // The embedded users are admin/admin (every scope), viewer/viewer

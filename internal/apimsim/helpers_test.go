@@ -63,10 +63,19 @@ func (s *sim) register(user, password string) (*http.Response, []byte) {
 	s.t.Helper()
 	body := `{"callbackUrl":"https://wso2.org","clientName":"Micro Gateway Cli","owner":"` + user +
 		`","grantType":"password","saasApp":true,"tokenScope":"PRODUCTION"}`
-	req, _ := http.NewRequest(http.MethodPost, s.base+"/client-registration/v0.14/register", strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, s.base+"/client-registration/"+s.dcrVersion()+"/register", strings.NewReader(body))
 	req.SetBasicAuth(user, password)
 	req.Header.Set("Content-Type", "application/json")
 	return s.do(req)
+}
+
+// dcrVersion is the client registration version the simulator serves
+// (v0.14 for a sim without a Server value, which is 2.6).
+func (s *sim) dcrVersion() string {
+	if s.srv == nil {
+		return apim.V26.DCRVersion()
+	}
+	return s.srv.opts.Version.DCRVersion()
 }
 
 // mustRegister registers and decodes the application.

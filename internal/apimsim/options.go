@@ -4,6 +4,8 @@ import (
 	"io"
 	"io/fs"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/apim"
 )
 
 // Default values of Options.
@@ -16,6 +18,10 @@ const (
 // Options configures a Server. The zero value serves the embedded demo set
 // over TLS on 127.0.0.1 with a random port.
 type Options struct {
+	// Version is the API Manager release line served: apim.V26 (the
+	// default), apim.V3 or apim.V4. Only that version's REST and DCR paths
+	// exist; the others answer 404 as on a real server.
+	Version apim.Version
 	// Fixtures is the data folder (layout in the package doc). Nil means the
 	// embedded demo set.
 	Fixtures fs.FS
@@ -48,6 +54,9 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
+	if o.Version == "" {
+		o.Version = apim.V26
+	}
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
 	}

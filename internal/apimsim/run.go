@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/mgwio/mgw/pkg/apim"
 )
 
 // Exit codes of Run.
@@ -30,9 +32,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tokenTTL := fl.Duration("token-ttl", DefaultTokenTTL, "lifetime of issued access tokens")
 	plain := fl.Bool("http", false, "serve plain HTTP instead of HTTPS (debugging)")
 	hostile := fl.Bool("hostile-policies", false, "add policies with hostile names to the Admin policy lists")
+	version := fl.String("apim-version", string(apim.V26), "API Manager `version` to simulate: 2.6, 3.x or 4.x")
 	backend := fl.String("backend", "", "replace the fixtures' demo backends (http://127.0.0.1:8280 and :8281) with this base `URL`")
 	fl.Usage = func() {
-		fmt.Fprintf(fl.Output(), "Usage: apimsim [flags]\n\nA WSO2 API Manager 2.6 simulator for mgw setup (see go doc ./internal/apimsim).\n\nFlags:\n")
+		fmt.Fprintf(fl.Output(), "Usage: apimsim [flags]\n\nA WSO2 API Manager 2.6, 3.x or 4.x simulator for mgw setup (see go doc ./internal/apimsim).\n\nFlags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -49,7 +52,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "apimsim: --token-ttl must be positive, e.g. 1h or 30s\n")
 		return exitUsage
 	}
-	opts := Options{Addr: *addr, CertOut: *certOut, AnalyticsDir: *analyticsDir, TokenTTL: *tokenTTL,
+	v, err := apim.ParseVersion(*version)
+	if err != nil {
+		fmt.Fprintf(stderr, "apimsim: --apim-version: %v\n", err)
+		return exitUsage
+	}
+	opts := Options{Version: v, Addr: *addr, CertOut: *certOut, AnalyticsDir: *analyticsDir, TokenTTL: *tokenTTL,
 		PlainHTTP: *plain, HostilePolicies: *hostile, Backend: *backend, Log: stderr}
 	if *fixtures != "" {
 		if st, err := os.Stat(*fixtures); err != nil || !st.IsDir() {

@@ -150,6 +150,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"--token-ttl", "-1s"}, exitUsage, "--token-ttl must be positive"},
 		{[]string{"--fixtures", "/does/not/exist"}, exitUsage, "is not a folder"},
 		{[]string{"--addr", "256.0.0.1:1"}, exitError, "listen"},
+		{[]string{"--apim-version", "5.0"}, exitUsage, "--apim-version: API Manager version \"5.0\" is not supported"},
 		{[]string{"-h"}, exitOK, "Usage: apimsim"},
 	} {
 		var stderr syncBuffer

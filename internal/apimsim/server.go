@@ -12,6 +12,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/apim"
 )
 
 // Server is an API Manager simulator.
@@ -22,6 +24,7 @@ type Server struct {
 	clients *clientStore
 	faults  *faultState
 	uploads *uploadStore
+	modern  *modernState // 3.x and 4.x only
 	handler http.Handler
 
 	mu      sync.Mutex
@@ -36,6 +39,9 @@ type Server struct {
 // Handler to mount it or Start to serve it.
 func New(opts Options) (*Server, error) {
 	opts = opts.withDefaults()
+	if v, err := apim.ParseVersion(string(opts.Version)); err != nil || v != opts.Version {
+		return nil, fmt.Errorf("API Manager version %q: use %q, %q or %q", opts.Version, apim.V26, apim.V3, apim.V4)
+	}
 	fixtures := opts.Fixtures
 	if fixtures == nil {
 		fixtures = DefaultFixtures()
@@ -56,14 +62,22 @@ func New(opts Options) (*Server, error) {
 		uploads: &uploadStore{},
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /client-registration/v0.14/register", s.handleRegister)
 	mux.HandleFunc("POST /oauth2/token", s.handleToken)
-	mux.Handle("GET /api/am/publisher/v0.14/apis", s.requireScope(scopeAPIView, s.handleListAPIs))
-	mux.Handle("GET /api/am/publisher/v0.14/apis/{apiId}", s.requireScope(scopeAPIView, s.handleGetAPI))
-	mux.Handle("GET /api/am/publisher/v0.14/apis/{apiId}/swagger", s.requireScope(scopeAPIView, s.handleGetSwagger))
-	mux.Handle("GET /api/am/admin/v0.14/throttling/policies/{level}", s.requireScope(scopeTierView, s.handlePolicies))
-	mux.Handle("GET /api/am/admin/v0.14/throttling/policies/advanced/{policyId}", s.requireScope(scopeTierView, s.handleAdvancedPolicy))
 	mux.HandleFunc("POST /analytics/v1.0/usage/upload-file", s.handleUpload)
+	if opts.Version == apim.V26 {
+		mux.HandleFunc("POST /client-registration/v0.14/register", s.handleRegister)
+		mux.Handle("GET /api/am/publisher/v0.14/apis", s.requireScope(scopeAPIView, s.handleListAPIs))
+		mux.Handle("GET /api/am/publisher/v0.14/apis/{apiId}", s.requireScope(scopeAPIView, s.handleGetAPI))
+		mux.Handle("GET /api/am/publisher/v0.14/apis/{apiId}/swagger", s.requireScope(scopeAPIView, s.handleGetSwagger))
+		mux.Handle("GET /api/am/admin/v0.14/throttling/policies/{level}", s.requireScope(scopeTierView, s.handlePolicies))
+		mux.Handle("GET /api/am/admin/v0.14/throttling/policies/advanced/{policyId}", s.requireScope(scopeTierView, s.handleAdvancedPolicy))
+		mux.Handle("GET /api/am/admin/v0.14/throttling/blacklist", s.requireScope(scopeBlacklistView, s.handleBlacklist))
+	} else {
+		if s.modern, err = newModernState(cat, opts.Version); err != nil {
+			return nil, fmt.Errorf("render the %s payloads: %w", opts.Version.Product(), err)
+		}
+		s.routeModern(mux)
+	}
 	s.handler = accessLog(opts.Log, mux)
 	return s, nil
 }

@@ -22,7 +22,7 @@ import (
 )
 
 // scopes setup needs: APIs and throttling policies.
-var setupScopes = []string{"apim:api_view", "apim:tier_view"}
+var setupScopes = []string{apim.ScopeAPIView, apim.ScopeTierView, apim.ScopeBlacklistView}
 
 type setupOptions struct {
 	serverURL     string
@@ -35,6 +35,7 @@ type setupOptions struct {
 	force         bool
 	skipInvalid   bool
 	timeout       time.Duration
+	apimVersion   string
 }
 
 func newSetupCmd(g *globals) *cobra.Command {
@@ -43,17 +44,24 @@ func newSetupCmd(g *globals) *cobra.Command {
 		Use:   "setup <label>",
 		Short: "Pull every API of a label and the throttling policies from the API Manager",
 		Long: `Setup pulls every published API of an API Manager label, and the application,
-subscription and advanced throttling policies, into the workspace:
+subscription and advanced throttling policies and the blocking conditions,
+into the workspace:
 
   mgw.yaml                               connection details and labels (never a password)
   labels/<label>/apis/<name>-<version>.yaml   one OpenAPI 3 document per API, with x-wso2-* extensions
-  labels/<label>/policies.yaml           throttling policies
+  labels/<label>/policies.yaml           throttling policies and blocking conditions
 
 Running it again updates the label and reports what changed. A setup that
 fails leaves the workspace exactly as it was.
 
 The password comes from --password-stdin, MGW_PASSWORD, or a prompt on a
-terminal; it is never written anywhere.`,
+terminal; it is never written anywhere.
+
+Setup speaks API Manager 2.6, 3.x and 4.x and finds out which one it talks
+to (newest first); --apim-version forces one and is remembered in mgw.yaml
+("auto" goes back to detection). API Manager 4.x has no Microgateway labels:
+there the label is the name of a gateway environment, and setup pulls the
+revision of each API deployed to it.`,
 		Example: `  # interactive, on a terminal
   mgw setup retail
 
@@ -62,7 +70,10 @@ terminal; it is never written anywhere.`,
   echo "$APIM_PASSWORD" | mgw setup retail --password-stdin --ca-file apim-ca.pem
 
   # one API instead of a whole label
-  mgw setup pizza -a PizzaShackAPI --api-version 1.0.0`,
+  mgw setup pizza -a PizzaShackAPI --api-version 1.0.0
+
+  # API Manager 4.x: the APIs deployed to gateway environment "Default"
+  mgw setup Default --apim-version 4.x`,
 		Args: exactArgs(1, "one label"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSetup(cmd.Context(), g, o, args[0])
@@ -77,8 +88,9 @@ terminal; it is never written anywhere.`,
 	f.StringVarP(&o.apiName, "api-name", "a", "", "pull only the API with this `name` (needs --api-version)")
 	f.StringVar(&o.apiVersion, "api-version", "", "version of the API named by --api-name")
 	f.BoolVarP(&o.force, "force", "f", false, "overwrite files of the label that were edited by hand")
-	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "leave out APIs mgw cannot use (each named in a warning) instead of failing")
+	f.BoolVar(&o.skipInvalid, "skip-invalid", false, "leave out APIs, policies and blocking conditions mgw cannot use (each named in a warning) instead of failing")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Second, "timeout of each request to the API Manager")
+	f.StringVar(&o.apimVersion, "apim-version", "", "API Manager `version`: 2.6, 3.x, 4.x, or auto to detect it (env MGW_APIM_VERSION; default: mgw.yaml, else auto)")
 	return cmd
 }
 
@@ -122,13 +134,19 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	if insecure {
 		ui.Warnf("TLS certificate verification is off (-k/--insecure): anyone on the network path can read the password and the APIs; prefer --ca-file")
 	}
-	client, err := apim.New(apim.Config{
+	cfg := apim.Config{
 		ServerURL: conn.serverURL, CAFile: caFile, Insecure: insecure, Timeout: o.timeout,
 		Logger: debugLogger(g), UserAgent: "mgw/" + buildinfo.Get().Version,
-	})
+	}
+	forced, remember, err := forcedVersion(g, o, server)
 	if err != nil {
 		return err
 	}
+	client, err := connect(ctx, cfg, forced, ui)
+	if err != nil {
+		return err
+	}
+	version := client.Version()
 	creds, err := authenticate(ctx, ws, client, conn, ui)
 	if err != nil {
 		return err
@@ -145,13 +163,17 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	}
 	if ref != nil {
 		ui.Infof("pulling API %s %s from %s", ref.Name, ref.Version, conn.serverURL)
-		api, err := client.APIByNameVersion(ctx, ref.Name, ref.Version)
+		api, err := client.APIByNameVersion(ctx, label, ref.Name, ref.Version)
 		if err != nil {
 			return err
 		}
 		apis = []apim.API{api}
 	} else {
-		ui.Infof("pulling label %q from %s", label, conn.serverURL)
+		if version == apim.V4 {
+			ui.Infof("pulling the APIs deployed to gateway environment %q from %s", label, conn.serverURL)
+		} else {
+			ui.Infof("pulling label %q from %s", label, conn.serverURL)
+		}
 		apis, err = client.APIsByLabel(ctx, label, func(done, total int) { ui.Progress("APIs fetched", done, total) })
 		if err != nil {
 			return err // an empty label is apim.ErrNotFound, naming the label
@@ -197,12 +219,9 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	server.URL = conn.serverURL
 	server.Username = conn.username
 	server.CAFile = caFile
-	if server.RESTVersion == "" {
-		server.RESTVersion = "v0.14"
-	}
-	if server.DCRVersion == "" {
-		server.DCRVersion = "v0.14"
-	}
+	server.APIMVersion = remember
+	server.RESTVersion = version.RESTVersion()
+	server.DCRVersion = version.DCRVersion()
 	ws.Config.Server = server
 	ws.Config.SetLabel(workspace.Label{Name: label, Source: workspace.SourceAPIM, API: ref})
 	changes, err := ws.CommitLabel(label, files, o.force)
@@ -214,6 +233,60 @@ func runSetup(ctx context.Context, g *globals, o *setupOptions, label string) er
 	}
 	reportChanges(ui, label, len(files.APIFiles()), changes)
 	return nil
+}
+
+// forcedVersion returns the API Manager version the user asked for (empty:
+// detect) and the value mgw.yaml keeps: a version given with the flag is
+// remembered, "auto" forgets it, MGW_APIM_VERSION is not written.
+func forcedVersion(g *globals, o *setupOptions, server *workspace.Server) (apim.Version, string, error) {
+	remember := server.APIMVersion
+	raw := server.APIMVersion
+	switch {
+	case o.apimVersion != "":
+		raw, remember = o.apimVersion, o.apimVersion
+	case g.getenv("MGW_APIM_VERSION") != "":
+		raw = g.getenv("MGW_APIM_VERSION")
+	}
+	if strings.EqualFold(raw, "auto") {
+		if o.apimVersion != "" {
+			remember = ""
+		}
+		return "", remember, nil
+	}
+	if raw == "" {
+		return "", remember, nil
+	}
+	v, err := apim.ParseVersion(raw)
+	if err != nil {
+		return "", "", usagef("--apim-version: %v (or auto to detect it)", err)
+	}
+	if remember != "" {
+		remember = string(v)
+	}
+	return v, remember, nil
+}
+
+// connect returns a client for the forced version, after checking that the
+// server offers that version's REST API, or for the detected one.
+func connect(ctx context.Context, cfg apim.Config, forced apim.Version, ui *printer) (*apim.Client, error) {
+	if forced == "" {
+		v, err := apim.Detect(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		ui.Infof("the server at %s is an %s", cfg.ServerURL, v.Product())
+		cfg.Version = v
+		return apim.New(cfg)
+	}
+	cfg.Version = forced
+	client, err := apim.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := client.Probe(ctx); err != nil {
+		return nil, err
+	}
+	return client, nil
 }
 
 // pullPolicies fetches the three policy levels and renders policies.yaml.
@@ -254,7 +327,36 @@ func pullPolicies(ctx context.Context, client *apim.Client, skipInvalid bool, ui
 	if err != nil {
 		return nil, fmt.Errorf("throttling policies from the API Manager: %w", err)
 	}
+	if pf.Blocking, err = pullBlocking(ctx, client, skipInvalid, ui); err != nil {
+		return nil, err
+	}
 	return policy.Marshal(pf)
+}
+
+// pullBlocking fetches the blocking conditions. One mgw cannot enforce (an
+// unknown type, a value it cannot read) fails setup naming it; with
+// skipInvalid it is left out with a warning instead.
+func pullBlocking(ctx context.Context, client *apim.Client, skipInvalid bool, ui *printer) ([]policy.BlockingCondition, error) {
+	list, err := client.BlockingConditions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := policy.BlockingFromAdmin(list)
+	if err == nil || !skipInvalid {
+		if err != nil {
+			return nil, fmt.Errorf("blocking conditions from the API Manager (pass --skip-invalid to leave out the ones mgw cannot enforce): %w", err)
+		}
+		return out, nil
+	}
+	var kept []apim.BlockingCondition
+	for _, b := range list {
+		if _, perr := policy.BlockingFromAdmin([]apim.BlockingCondition{b}); perr != nil {
+			ui.Warnf("skipping blocking condition %s: %v", b.ConditionID, perr)
+			continue
+		}
+		kept = append(kept, b)
+	}
+	return policy.BlockingFromAdmin(kept)
 }
 
 // withConditionalGroups replaces each advanced policy of the list (which

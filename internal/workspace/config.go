@@ -36,12 +36,18 @@ type Config struct {
 
 // Server holds the API Manager connection details remembered by setup.
 type Server struct {
-	URL         string `yaml:"url"`
-	Username    string `yaml:"username,omitempty"`
-	CAFile      string `yaml:"caFile,omitempty"`
+	URL      string `yaml:"url"`
+	Username string `yaml:"username,omitempty"`
+	CAFile   string `yaml:"caFile,omitempty"`
+	// APIMVersion is the API Manager release line ("2.6", "3.x", "4.x"),
+	// found by setup or forced with --apim-version; empty means detect.
+	APIMVersion string `yaml:"apimVersion,omitempty"`
 	RESTVersion string `yaml:"restVersion,omitempty"`
 	DCRVersion  string `yaml:"dcrVersion,omitempty"`
 }
+
+// APIM versions mgw.yaml accepts in server.apimVersion.
+var apimVersions = []string{"2.6", "3.x", "4.x"}
 
 // Label is one label of the workspace and where its APIs come from.
 type Label struct {
@@ -114,6 +120,9 @@ func (c *Config) validate() error {
 	if c.Server != nil && c.Server.URL == "" {
 		problems = append(problems, "server.url: missing")
 	}
+	if c.Server != nil && c.Server.APIMVersion != "" && !contains(apimVersions, c.Server.APIMVersion) {
+		problems = append(problems, fmt.Sprintf("server.apimVersion: %q is not one of %s (or leave it out to detect the version)", c.Server.APIMVersion, strings.Join(apimVersions, ", ")))
+	}
 	seen := map[string]bool{}
 	for i, l := range c.Labels {
 		if err := ValidateLabelName(l.Name); err != nil {
@@ -153,4 +162,13 @@ func MarshalConfig(c *Config) ([]byte, error) {
 		return nil, fmt.Errorf("encode %s: %w", ConfigFile, err)
 	}
 	return buf.Bytes(), nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

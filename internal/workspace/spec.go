@@ -59,6 +59,7 @@ func SpecFromFiles(label string, files LabelFiles, mgwVersion string) (*gateway.
 		}
 	}
 	spec.Policies = pols.ToGateway()
+	spec.Blocking = pols.BlockingToGateway()
 	if data, ok := files[GatewayFile]; ok {
 		spec.DefaultConfig = string(data)
 	}
@@ -116,7 +117,8 @@ func SpecFromFiles(label string, files LabelFiles, mgwVersion string) (*gateway.
 }
 
 // checkPolicies reports API- and resource-level tiers missing from the
-// label's advanced policies (the original failed at run time with 900809).
+// label's advanced policies and subscription tiers missing from its
+// subscription policies (the original failed at run time with 900809).
 func checkPolicies(path, policiesPath string, api *gateway.API, pols policy.File) Problems {
 	var out Problems
 	check := func(where, tier string) {
@@ -128,6 +130,13 @@ func checkPolicies(path, policiesPath string, api *gateway.API, pols policy.File
 	check("x-wso2-throttling-tier", api.ThrottlingTier)
 	for _, r := range api.Resources {
 		check(fmt.Sprintf("paths.%s.%s x-wso2-throttling-tier", r.Path, strings.ToLower(r.Method)), r.ThrottlingTier)
+	}
+	for _, tier := range api.SubscriptionTiers {
+		if strings.EqualFold(tier, "Unlimited") || pols.Has("subscription", tier) {
+			continue
+		}
+		out = append(out, fmt.Errorf("%s: x-wso2-subscription-tiers: API %s %s offers the subscription tier %q, which is not among the subscription policies of %s; add the policy in the API Manager (or remove the tier from the API) and run mgw setup again",
+			path, api.Name, api.Version, tier, policiesPath))
 	}
 	return out
 }

@@ -32,6 +32,8 @@
 //	x-wso2-default-version          API   (mgw) true: the API also answers at x-wso2-context
 //	x-wso2-api-id                   API   (mgw) API Manager id, informational
 //	x-wso2-security                 API   (API Manager 2.x) scope catalogue, informational
+//	x-wso2-subscription-tiers       API   (mgw) the API's subscription tiers (API Manager "tiers");
+//	                                      mgw build needs each among the label's subscription policies
 //	x-auth-type, x-scope            operation (API Manager 2.x) "None" disables security; required scope
 //
 // As in MGW 3.1+, a definition without x-wso2-basePath is served at the path

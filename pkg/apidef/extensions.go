@@ -17,6 +17,7 @@ const (
 	ExtDefaultVersion      = "x-wso2-default-version"
 	ExtAPIID               = "x-wso2-api-id"
 	ExtAPIMSecurity        = "x-wso2-security"
+	ExtSubscriptionTiers   = "x-wso2-subscription-tiers"
 
 	ExtRequestInterceptor  = "x-wso2-request-interceptor"
 	ExtResponseInterceptor = "x-wso2-response-interceptor"
@@ -44,6 +45,7 @@ var apiExtensions = map[string]bool{
 	ExtDisableSecurity: true, ExtAuthHeader: true, ExtApplicationSecurity: true,
 	ExtOwner: true, ExtTransports: true, ExtContext: true,
 	ExtDefaultVersion: true, ExtAPIID: true, ExtAPIMSecurity: true,
+	ExtSubscriptionTiers: true,
 }
 
 // operationExtensions are the x-wso2-* extensions understood on operations.

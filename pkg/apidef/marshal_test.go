@@ -100,7 +100,7 @@ func TestMarshalLayout(t *testing.T) {
 			top = append(top, strings.SplitN(l, ":", 2)[0])
 		}
 	}
-	want := "openapi info x-wso2-api-id x-wso2-basePath x-wso2-context x-wso2-cors x-wso2-owner x-wso2-production-endpoints x-wso2-security x-wso2-transports paths components"
+	want := "openapi info x-wso2-api-id x-wso2-basePath x-wso2-context x-wso2-cors x-wso2-owner x-wso2-production-endpoints x-wso2-security x-wso2-subscription-tiers x-wso2-transports paths components"
 	if got := strings.Join(top, " "); got != want {
 		t.Errorf("top-level keys\n got: %s\nwant: %s", got, want)
 	}

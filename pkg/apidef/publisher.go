@@ -101,7 +101,7 @@ func FromPublisher(api apim.API) (*openapi3.T, error) {
 		doc.Extensions = map[string]any{}
 	}
 	for _, k := range []string{ExtBasePath, ExtContext, ExtDefaultVersion, ExtOwner, ExtTransports, ExtAPIID,
-		ExtProductionEndpoints, ExtSandboxEndpoints, ExtCORS, ExtAuthHeader, ExtThrottlingTier} {
+		ExtProductionEndpoints, ExtSandboxEndpoints, ExtCORS, ExtAuthHeader, ExtThrottlingTier, ExtSubscriptionTiers} {
 		delete(doc.Extensions, k)
 	}
 	for k, v := range ext {
@@ -179,6 +179,17 @@ func apiExtensionsFromDTO(api apim.API, basePath, apiContext string) (map[string
 			return nil, fmt.Errorf("authorizationHeader: %w", err)
 		}
 		ext[ExtAuthHeader] = api.AuthorizationHeader
+	}
+	if len(api.Tiers) > 0 {
+		for _, t := range api.Tiers {
+			if strings.TrimSpace(t) == "" {
+				return nil, fmt.Errorf("tiers: an empty subscription tier name")
+			}
+			if err := checkText("subscription tier", t); err != nil {
+				return nil, fmt.Errorf("tiers: %w", err)
+			}
+		}
+		ext[ExtSubscriptionTiers] = slices.Clone(api.Tiers)
 	}
 	if p := api.APILevelPolicy; p != nil && *p != "" {
 		if err := checkText("apiLevelPolicy", *p); err != nil {

@@ -26,7 +26,8 @@ func shop(change func(*gateway.API)) gateway.API {
 	api := gateway.API{
 		Name: "Shop", Version: "1.0.0", Context: "/shop", BasePath: "/shop/1.0.0",
 		Provider: "admin", Transports: []string{"http", "https"},
-		Resources: shopResources(),
+		SubscriptionTiers: []string{"5min", "Unlimited"},
+		Resources:         shopResources(),
 	}
 	change(&api)
 	return api
@@ -47,7 +48,7 @@ func TestRoundTripFromPublisher(t *testing.T) {
 	}{
 		{"http", gateway.API{
 			Name: "PizzaShackAPI", Version: "1.0.0", Context: "/pizzashack", BasePath: "/pizzashack/1.0.0",
-			Provider: "admin", Transports: []string{"http", "https"},
+			Provider: "admin", Transports: []string{"http", "https"}, SubscriptionTiers: []string{"5min", "Unlimited"},
 			Production: httpEndpoint(pizzaURL), Sandbox: httpEndpoint(pizzaURL),
 			Resources: []gateway.Resource{
 				pizzaOp("/menu", "GET"),

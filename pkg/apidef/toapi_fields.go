@@ -84,6 +84,29 @@ func (c *converter) tier(loc string, ext map[string]any) string {
 	return c.text(loc, ext, ExtAPIMThrottlingTier, "throttling tier")
 }
 
+// subscriptionTiers reads x-wso2-subscription-tiers: the subscription
+// policies the API Manager offers for the API (its "tiers").
+func (c *converter) subscriptionTiers(ext map[string]any) []string {
+	raw, ok := ext[ExtSubscriptionTiers]
+	if !ok {
+		return nil
+	}
+	loc := pointer(ExtSubscriptionTiers)
+	var list []string
+	if err := decodeStrict(raw, &list); err != nil {
+		c.add(loc, "%s must be a list of subscription policy names such as [Gold, Unlimited]: %v", ExtSubscriptionTiers, err)
+		return nil
+	}
+	for _, t := range list {
+		if strings.TrimSpace(t) == "" {
+			c.add(loc, "%s holds an empty name; remove it", ExtSubscriptionTiers)
+			continue
+		}
+		c.addErr(loc, checkText("subscription tier", t))
+	}
+	return list
+}
+
 func (c *converter) transports(ext map[string]any) []string {
 	raw, ok := ext[ExtTransports]
 	if !ok {

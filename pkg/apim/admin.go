@@ -2,6 +2,7 @@ package apim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -38,6 +39,9 @@ func (c *Client) Policies(ctx context.Context, level string) ([]ThrottlePolicy, 
 	if resp.status != http.StatusOK {
 		return nil, c.statusError(rq, resp)
 	}
+	if c.version.modern() {
+		return c.modernPolicies(rq, resp)
+	}
 	list, err := DecodePolicyList(resp.body)
 	if err != nil {
 		return nil, c.malformed(rq, resp, err)
@@ -46,7 +50,8 @@ func (c *Client) Policies(ctx context.Context, level string) ([]ThrottlePolicy, 
 }
 
 // AdvancedPolicy returns one advanced policy with its conditional groups,
-// which the list of Policies(LevelAdvanced) leaves out.
+// which the list of Policies(LevelAdvanced) leaves out. A 4.x policy that
+// limits events is returned with an ErrEventLimit error.
 func (c *Client) AdvancedPolicy(ctx context.Context, policyID string) (ThrottlePolicy, error) {
 	if policyID == "" {
 		return ThrottlePolicy{}, fmt.Errorf("get an advanced throttling policy: the policy has no policyId")
@@ -66,9 +71,42 @@ func (c *Client) AdvancedPolicy(ctx context.Context, policyID string) (ThrottleP
 	if resp.status != http.StatusOK {
 		return ThrottlePolicy{}, c.statusError(rq, resp)
 	}
+	if c.version.modern() {
+		m, err := DecodeModernPolicy(resp.body)
+		if err != nil {
+			return ThrottlePolicy{}, c.malformed(rq, resp, err)
+		}
+		p, err := ToThrottlePolicy(m)
+		if err != nil && !errors.Is(err, ErrEventLimit) {
+			return ThrottlePolicy{}, c.malformed(rq, resp, err)
+		}
+		return p, err
+	}
 	p, err := DecodePolicy(resp.body)
 	if err != nil {
 		return ThrottlePolicy{}, c.malformed(rq, resp, err)
 	}
 	return p, nil
+}
+
+// modernPolicies decodes a v1/v4 policy list into the 2.6 model. Policies
+// with event count limits (4.x streaming APIs) are left out and logged.
+func (c *Client) modernPolicies(rq request, resp response) ([]ThrottlePolicy, error) {
+	list, err := DecodeModernPolicyList(resp.body)
+	if err != nil {
+		return nil, c.malformed(rq, resp, err)
+	}
+	out := make([]ThrottlePolicy, 0, len(list.List))
+	for _, m := range list.List {
+		p, err := ToThrottlePolicy(m)
+		if errors.Is(err, ErrEventLimit) {
+			c.log.Info("leaving out a throttling policy that limits events of streaming APIs", "policy", m.PolicyName)
+			continue
+		}
+		if err != nil {
+			return nil, c.malformed(rq, resp, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }

@@ -1,7 +1,9 @@
-// Package apim is a client for the REST APIs of WSO2 API Manager 2.6 that
-// mgw needs: dynamic client registration, the password grant, the
-// Publisher API (APIs of a label, one API, its definition) and the Admin
-// API (throttling policies).
+// Package apim is a client for the REST APIs of WSO2 API Manager 2.6, 3.x
+// and 4.x that mgw needs: dynamic client registration, the password grant,
+// the Publisher API (APIs of a label or gateway environment, one API, its
+// definition) and the Admin API (throttling policies). Detect finds out
+// which release line a server runs; the newer payloads are mapped into the
+// 2.6 model (API, ThrottlePolicy) so callers see one shape.
 //
 // Errors are meant for users: each is a *RequestError matching one of the
 // Err* kinds and says what to do. Passwords, client secrets and tokens never
@@ -48,9 +50,14 @@ type Config struct {
 	// ServerURL is the base URL, e.g. https://apim:9443. https is required;
 	// http is accepted only for localhost and loopback addresses.
 	ServerURL string
-	// RESTVersion is the Publisher and Admin REST API version ("v0.14").
+	// Version is the API Manager release line; empty means V26. It decides
+	// the REST and DCR versions and the payload shapes.
+	Version Version
+	// RESTVersion overrides the Publisher and Admin REST API version
+	// (default: Version.RESTVersion()).
 	RESTVersion string
-	// DCRVersion is the client registration API version ("v0.14").
+	// DCRVersion overrides the client registration API version (default:
+	// Version.DCRVersion()).
 	DCRVersion string
 	// CAFile is a PEM bundle of CA certificates trusted in addition to the
 	// system roots.
@@ -80,6 +87,7 @@ type Config struct {
 // Client talks to one API Manager. It is safe for concurrent use.
 type Client struct {
 	base      string // server URL without trailing slash
+	version   Version
 	publisher string
 	admin     string
 	dcr       string
@@ -107,8 +115,15 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	rest := orDefault(cfg.RESTVersion, DefaultRESTVersion)
-	dcr := orDefault(cfg.DCRVersion, DefaultDCRVersion)
+	version := cfg.Version
+	if version == "" {
+		version = V26
+	}
+	if !isKnownVersion(version) {
+		return nil, fmt.Errorf("API Manager version %q is not supported: use 2.6, 3.x or 4.x", cfg.Version)
+	}
+	rest := orDefault(cfg.RESTVersion, version.RESTVersion())
+	dcr := orDefault(cfg.DCRVersion, version.DCRVersion())
 	if !versionRE.MatchString(rest) {
 		return nil, fmt.Errorf("REST API version %q is not valid: use a version like %q", rest, DefaultRESTVersion)
 	}
@@ -117,6 +132,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		base:      base,
+		version:   version,
 		publisher: base + "/api/am/publisher/" + rest,
 		admin:     base + "/api/am/admin/" + rest,
 		dcr:       base + "/client-registration/" + dcr + "/register",
@@ -166,6 +182,9 @@ func New(cfg Config) (*Client, error) {
 	c.http = newResty(tlsCfg, restyLogger{c})
 	return c, nil
 }
+
+// Version returns the API Manager release line the client speaks.
+func (c *Client) Version() Version { return c.version }
 
 // SetAccessToken sets the bearer token used for the Publisher and Admin
 // APIs (the access_token of PasswordToken).

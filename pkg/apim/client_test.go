@@ -275,14 +275,14 @@ func TestAPIByNameVersionMatchesExactly(t *testing.T) {
 	want := f.addAPI("PizzaShack", "1.0.0", "b")
 	c := f.client(t, nil)
 	login(t, c)
-	api, err := c.APIByNameVersion(context.Background(), "PizzaShack", "1.0.0")
+	api, err := c.APIByNameVersion(context.Background(), "", "PizzaShack", "1.0.0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if api.ID != want["id"] || api.Name != "PizzaShack" || api.Version != "1.0.0" {
 		t.Errorf("got %s %s %s", api.ID, api.Name, api.Version)
 	}
-	_, err = c.APIByNameVersion(context.Background(), "PizzaShack", "2.0.0")
+	_, err = c.APIByNameVersion(context.Background(), "", "PizzaShack", "2.0.0")
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `"PizzaShack"`) || !strings.Contains(err.Error(), `"2.0.0"`) {
 		t.Errorf("err = %v, want ErrNotFound naming the name and version", err)
 	}

@@ -239,13 +239,13 @@ type DCRRequest struct {
 
 // DCRResponse is the OAuthApplicationInfo the registration endpoint returns.
 type DCRResponse struct {
-	ClientID          string `json:"clientId"`
-	ClientName        string `json:"clientName"`
-	CallBackURL       string `json:"callBackURL"`
-	ClientSecret      string `json:"clientSecret"`
-	IsSaasApplication bool   `json:"isSaasApplication"`
-	AppOwner          string `json:"appOwner"`
-	JSONString        string `json:"jsonString"`
+	ClientID          string   `json:"clientId"`
+	ClientName        string   `json:"clientName"`
+	CallBackURL       string   `json:"callBackURL"`
+	ClientSecret      string   `json:"clientSecret"`
+	IsSaasApplication FlexBool `json:"isSaasApplication"`
+	AppOwner          string   `json:"appOwner"`
+	JSONString        string   `json:"jsonString"`
 }
 
 // TokenResponse is the token endpoint's answer to a password grant.

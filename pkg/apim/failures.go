@@ -162,8 +162,8 @@ func (c *Client) statusError(rq request, resp response) error {
 			site, rq.op, status, colonMessage(msg), rq.scope)
 	case resp.status == http.StatusNotFound:
 		e.Kind = ErrNotFound
-		e.msg = fmt.Sprintf("the API Manager at %s answered %s to %s %s while trying to %s%s; check --server-url and that the server is an API Manager 2.6",
-			site, status, rq.method, rq.url, rq.op, colonMessage(msg))
+		e.msg = fmt.Sprintf("the API Manager at %s answered %s to %s %s while trying to %s%s; check --server-url and that the server is an %s (or pass --apim-version)",
+			site, status, rq.method, rq.url, rq.op, colonMessage(msg), c.version.Product())
 	case resp.status >= 300 && resp.status < 400:
 		loc := ""
 		if resp.header != nil {
@@ -181,8 +181,8 @@ func (c *Client) statusError(rq request, resp response) error {
 func (c *Client) malformed(rq request, resp response, err error) error {
 	e := c.newError(rq, ErrMalformed, resp.attempts, err)
 	e.Status = resp.status
-	e.msg = fmt.Sprintf("the API Manager at %s sent a malformed answer to %s %s while trying to %s: %s; check that --server-url points to an API Manager 2.6",
-		c.siteOf(rq.url), rq.method, rq.url, rq.op, c.redact(err.Error()))
+	e.msg = fmt.Sprintf("the API Manager at %s sent a malformed answer to %s %s while trying to %s: %s; check that --server-url points to an %s",
+		c.siteOf(rq.url), rq.method, rq.url, rq.op, c.redact(err.Error()), c.version.Product())
 	return e
 }
 

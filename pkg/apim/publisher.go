@@ -16,13 +16,18 @@ import (
 const maxPages = 1000
 
 // APIsByLabel returns the published APIs of a Microgateway label, with
-// full details (expand=true), in the order the server lists them. It
+// full details (expand=true), in the order the server lists them. With
+// API Manager 4.x, which has no labels, label names a gateway environment
+// and the APIs are the revisions deployed to it. It
 // follows paging to the end; progress, if not nil, is called after each
 // page with the number of APIs received so far and the total the server
 // announced. No API at all is an ErrNotFound error.
 func (c *Client) APIsByLabel(ctx context.Context, label string, progress func(done, total int)) ([]API, error) {
 	if strings.TrimSpace(label) == "" {
 		return nil, fmt.Errorf("the label is empty: give the name of a Microgateway label of the API Manager")
+	}
+	if c.version.modern() {
+		return c.modernAPIsByLabel(ctx, label, progress)
 	}
 	op := fmt.Sprintf("list the APIs of label %q", label)
 	apis, err := c.searchAPIs(ctx, "label:"+label+" status:PUBLISHED", op, progress)
@@ -41,9 +46,14 @@ func (c *Client) APIsByLabel(ctx context.Context, label string, progress func(do
 
 // APIByNameVersion returns the published API with exactly this name and
 // version, with full details. None is an ErrNotFound error naming both.
-func (c *Client) APIByNameVersion(ctx context.Context, name, version string) (API, error) {
+// With API Manager 4.x it is the revision deployed to the gateway
+// environment label.
+func (c *Client) APIByNameVersion(ctx context.Context, label, name, version string) (API, error) {
 	if name == "" || version == "" {
 		return API{}, fmt.Errorf("both the API name and version are needed: pass --api-name and --api-version")
+	}
+	if c.version.modern() {
+		return c.modernAPIByNameVersion(ctx, label, name, version)
 	}
 	op := fmt.Sprintf("find API %q version %q", name, version)
 	apis, err := c.searchAPIs(ctx, "name:"+name+" version:"+version+" status:PUBLISHED", op, nil)

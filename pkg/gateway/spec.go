@@ -18,6 +18,10 @@ type Spec struct {
 	APIs []API
 	// Policies are the throttling policies of the label.
 	Policies Policies
+	// Blocking are the label's enabled blocking conditions: requests that
+	// match any of them are refused with 403, fault 900805, before they
+	// count against any quota.
+	Blocking []BlockingCondition
 	// DefaultConfig is the YAML text of labels/<label>/gateway.yaml, the
 	// compiled-in defaults that a config file and MGW_* variables override.
 	DefaultConfig string
@@ -49,6 +53,10 @@ type API struct {
 	CORS *CORS
 	// ThrottlingTier is the API-level (advanced) policy name, if any.
 	ThrottlingTier string
+	// SubscriptionTiers are the subscription policies the API Manager
+	// offers for the API (its "tiers"); mgw build checks that each is a
+	// policy of the label.
+	SubscriptionTiers []string
 	// SecurityTypes lists accepted credentials: "oauth2", "basic_auth",
 	// "api_key". Empty means oauth2 (JWT and opaque tokens).
 	SecurityTypes []string

@@ -47,6 +47,11 @@ func (s *Spec) Validate() error {
 			check(r.Sandbox, fmt.Sprintf("resource %s %s sandbox endpoint", r.Method, r.Path))
 		}
 	}
+	if _, bp := compileBlocking(s, nil); len(bp) > 0 {
+		for _, p := range bp {
+			problems = append(problems, "blocking "+p)
+		}
+	}
 	if len(problems) > 0 {
 		return &SpecError{Problems: problems}
 	}

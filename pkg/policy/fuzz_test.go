@@ -20,6 +20,8 @@ func FuzzPolicyParse(f *testing.F) {
 	f.Add([]byte("subscription:\n  - name: B\n    limit: {type: bandwidth, dataAmount: 1, dataUnit: KB, unitTime: 1, timeUnit: sec}\n    rateLimitCount: 2\n    rateLimitTimeUnit: sec\n    customAttributes: {a: b}\n"))
 	f.Add([]byte("advanced: []\n---\n"))
 	f.Add([]byte("advanced:\n  - name: C\n    limit: {type: requestCount, requestCount: 5, unitTime: 1, timeUnit: min}\n    conditionalGroups:\n      - conditions: [{type: ipRange, startingIP: 10.0.0.0, endingIP: 10.0.0.9, invert: true}, {type: header, name: X-A, value: b}, {type: jwtClaim, name: c}]\n        limit: {type: bandwidth, dataAmount: 1, dataUnit: KB, unitTime: 1, timeUnit: sec}\n"))
+	f.Add([]byte("blocking:\n  - {id: b1, type: ipRange, startingIP: 10.0.0.1, endingIP: 10.0.0.9, invert: true}\n  - {type: application, value: 'admin:App', enabled: false}\n  - {type: api, value: /pizzashack/1.0.0}\n  - {type: user, value: bob@carbon.super}\n  - {type: ip, ip: '::1'}\n"))
+	f.Add([]byte("blocking:\n  - {type: IPRANGE, value: x}\n  - {type: user}\n  - {type: api, value: nope, invert: true}\n"))
 	f.Add([]byte("- 1\n"))
 	f.Add([]byte("application:\n  - &a {name: x}\n  - *a\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
@@ -39,7 +41,7 @@ func FuzzPolicyParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("Parse(Marshal(f)): %v\n%s", err, out)
 		}
-		sorted := File{Application: sortedByName(pf.Application), Subscription: sortedByName(pf.Subscription), Advanced: sortedByName(pf.Advanced)}
+		sorted := File{Application: sortedByName(pf.Application), Subscription: sortedByName(pf.Subscription), Advanced: sortedByName(pf.Advanced), Blocking: sortedBlocking(pf.Blocking)}
 		if !equalFiles(sorted, back) {
 			t.Fatalf("round trip changed the policies:\n%+v\n%+v", sorted, back)
 		}
@@ -91,5 +93,6 @@ func equalFiles(a, b File) bool {
 	}
 	return reflect.DeepEqual(norm(a.Application), norm(b.Application)) &&
 		reflect.DeepEqual(norm(a.Subscription), norm(b.Subscription)) &&
-		reflect.DeepEqual(norm(a.Advanced), norm(b.Advanced))
+		reflect.DeepEqual(norm(a.Advanced), norm(b.Advanced)) &&
+		(len(a.Blocking) == 0 && len(b.Blocking) == 0 || reflect.DeepEqual(a.Blocking, b.Blocking))
 }

@@ -23,6 +23,7 @@ func Marshal(f File) ([]byte, error) {
 		Application:  sortedByName(f.Application),
 		Subscription: sortedByName(f.Subscription),
 		Advanced:     sortedByName(f.Advanced),
+		Blocking:     sortedBlocking(f.Blocking),
 	}
 	var buf bytes.Buffer
 	buf.WriteString(header)
@@ -44,5 +45,20 @@ func sortedByName(ps []Policy) []Policy {
 	}
 	out := slices.Clone(ps)
 	slices.SortStableFunc(out, func(a, b Policy) int { return cmp.Compare(a.Name, b.Name) })
+	return out
+}
+
+// sortedBlocking returns a copy of bs in a stable order (type, then what
+// it matches, then id), so that setup writes the same file whatever order
+// the API Manager listed them in.
+func sortedBlocking(bs []BlockingCondition) []BlockingCondition {
+	if len(bs) == 0 {
+		return nil
+	}
+	out := slices.Clone(bs)
+	slices.SortStableFunc(out, func(a, b BlockingCondition) int {
+		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Value, b.Value), cmp.Compare(a.IP, b.IP),
+			cmp.Compare(a.StartingIP, b.StartingIP), cmp.Compare(a.EndingIP, b.EndingIP), cmp.Compare(a.ID, b.ID))
+	})
 	return out
 }

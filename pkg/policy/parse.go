@@ -105,7 +105,9 @@ func friendlyYAMLMessage(m string) string {
 func knownKeys(goType string) (string, string) {
 	switch goType {
 	case "policy.File":
-		return "the file", "application, subscription and advanced"
+		return "the file", "application, subscription, advanced and blocking"
+	case "policy.BlockingCondition":
+		return "a blocking condition", "id, type, value, ip, startingIP, endingIP, invert and enabled"
 	case "policy.Policy":
 		return "a policy", "name, displayName, description, limit, rateLimitCount, rateLimitTimeUnit, stopOnQuotaReach, billingPlan and customAttributes"
 	case "policy.Limit":
@@ -117,7 +119,11 @@ func knownKeys(goType string) (string, string) {
 func describeGoType(t string) string {
 	switch {
 	case t == "policy.File":
-		return "a mapping with the keys application, subscription and advanced"
+		return "a mapping with the keys application, subscription, advanced and blocking"
+	case t == "[]policy.BlockingCondition":
+		return "a list of blocking conditions"
+	case t == "policy.BlockingCondition":
+		return "a blocking condition (a mapping with type and value, ip or startingIP and endingIP)"
 	case t == "[]policy.Policy":
 		return "a list of policies"
 	case t == "policy.Policy":
@@ -200,7 +206,7 @@ func nodeLocator(root *yaml.Node) locator {
 // policyAt finds the policy whose lines include line.
 func policyAt(root *yaml.Node, line int) (level, name string, index int) {
 	top := documentMapping(root)
-	for _, lv := range []string{LevelApplication, LevelSubscription, LevelAdvanced} {
+	for _, lv := range []string{LevelApplication, LevelSubscription, LevelAdvanced, LevelBlocking} {
 		seq := mapValue(top, lv)
 		if seq == nil || seq.Kind != yaml.SequenceNode {
 			continue
@@ -211,7 +217,11 @@ func policyAt(root *yaml.Node, line int) (level, name string, index int) {
 				end = seq.Content[i+1].Line
 			}
 			if line >= item.Line && line < end && lastLine(item) >= line {
-				if v := mapValue(item, "name"); v != nil && v.Kind == yaml.ScalarNode {
+				key := "name"
+				if lv == LevelBlocking {
+					key = "id"
+				}
+				if v := mapValue(item, key); v != nil && v.Kind == yaml.ScalarNode {
 					name = v.Value
 				}
 				return lv, name, i + 1

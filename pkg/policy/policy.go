@@ -1,9 +1,10 @@
 // Package policy holds a label's throttling policies as the workspace
 // stores them (labels/<label>/policies.yaml): application, subscription and
 // advanced (API and resource) policies with request-count or bandwidth
-// limits, and the advanced policies' conditional groups (a limit for the
+// limits, the advanced policies' conditional groups (a limit for the
 // requests matching IP, IP range, header, query parameter or JWT claim
-// conditions; the README shows the format). It converts them from the API Manager's Admin API and from the
+// conditions) and the blocking conditions that refuse requests outright
+// (the README shows the format). It converts them from the API Manager's Admin API and from the
 // MGW 3.x policies.yaml, and to the gateway's runtime model.
 package policy
 
@@ -30,6 +31,8 @@ type File struct {
 	Application  []Policy `yaml:"application,omitempty"`
 	Subscription []Policy `yaml:"subscription,omitempty"`
 	Advanced     []Policy `yaml:"advanced,omitempty"`
+	// Blocking are the API Manager's blocking conditions.
+	Blocking []BlockingCondition `yaml:"blocking,omitempty"`
 }
 
 // Policy is one throttling policy.

@@ -241,7 +241,7 @@ extra: 1
 		`labels/x/policies.yaml:8: application policy "Gold": unknown key "colour" in a policy; valid keys are name, displayName`,
 		`labels/x/policies.yaml:11: subscription policy "Silver": unknown key "burst" in a limit`,
 		`labels/x/policies.yaml:12: found a mapping where a list of policies is expected`,
-		`labels/x/policies.yaml:13: unknown key "extra" in the file; valid keys are application, subscription and advanced`,
+		`labels/x/policies.yaml:13: unknown key "extra" in the file; valid keys are application, subscription, advanced and blocking`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message lacks\n  %s\nin\n%v", want, err)
@@ -309,7 +309,7 @@ func TestParseRejectsSyntaxErrorsAndSeveralDocuments(t *testing.T) {
 		t.Errorf("two documents: %v", err)
 	}
 	_, err = Parse("p.yaml", []byte("- name: A\n"))
-	if err == nil || !strings.Contains(err.Error(), "p.yaml:1: found a list where a mapping with the keys application, subscription and advanced is expected") {
+	if err == nil || !strings.Contains(err.Error(), "p.yaml:1: found a list where a mapping with the keys application, subscription, advanced and blocking is expected") {
 		t.Errorf("list at top: %v", err)
 	}
 }

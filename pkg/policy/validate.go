@@ -42,7 +42,13 @@ func (p Problem) String() string {
 		fmt.Fprintf(&b, ":%d", p.Line)
 	}
 	b.WriteString(": ")
-	if p.Level != "" {
+	if p.Level == LevelBlocking {
+		fmt.Fprintf(&b, "blocking condition %d", p.Index)
+		if p.Policy != "" {
+			fmt.Fprintf(&b, " (id %q)", p.Policy)
+		}
+		b.WriteString(": ")
+	} else if p.Level != "" {
 		b.WriteString(p.Level)
 		if p.Policy != "" {
 			fmt.Fprintf(&b, " policy %q: ", p.Policy)
@@ -104,7 +110,7 @@ func validate(f File) []issue {
 			}
 		}
 	}
-	return out
+	return append(out, validateBlocking(f)...)
 }
 
 func checkPolicy(level string, p Policy, add func(msg string, field ...string)) {
@@ -208,6 +214,9 @@ func problems(f File, source string, issues []issue, loc locator) []Problem {
 		p := Problem{Source: source, Level: is.level, Index: is.index + 1, Message: is.msg}
 		if ps := f.level(is.level); is.index < len(ps) {
 			p.Policy = strings.ToValidUTF8(ps[is.index].Name, "\uFFFD")
+		}
+		if is.level == LevelBlocking && is.index < len(f.Blocking) {
+			p.Policy = strings.ToValidUTF8(f.Blocking[is.index].ID, "\uFFFD")
 		}
 		if loc != nil {
 			p.Line = loc(is.level, is.index, is.field)
