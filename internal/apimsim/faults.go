@@ -62,7 +62,11 @@ func (s *Server) misbehave(w http.ResponseWriter, r *http.Request, label string)
 		select {
 		case <-timer.C:
 		case <-r.Context().Done():
-			return true
+			// Abort rather than return: a normal return answers 200 with
+			// an empty body, which a client whose deadline races the
+			// cancellation can read as a malformed answer instead of
+			// its timeout.
+			panic(http.ErrAbortHandler)
 		}
 	}
 	return false
