@@ -17,6 +17,9 @@ const (
 	ExtDefaultVersion      = "x-wso2-default-version"
 	ExtAPIID               = "x-wso2-api-id"
 	ExtAPIMSecurity        = "x-wso2-security"
+	// ExtRequestValidation asks the gateway to validate requests against
+	// the schemas, for the whole API or one operation.
+	ExtRequestValidation = "x-wso2-request-validation"
 
 	ExtRequestInterceptor  = "x-wso2-request-interceptor"
 	ExtResponseInterceptor = "x-wso2-response-interceptor"
@@ -44,12 +47,14 @@ var apiExtensions = map[string]bool{
 	ExtDisableSecurity: true, ExtAuthHeader: true, ExtApplicationSecurity: true,
 	ExtOwner: true, ExtTransports: true, ExtContext: true,
 	ExtDefaultVersion: true, ExtAPIID: true, ExtAPIMSecurity: true,
+	ExtRequestValidation: true,
 }
 
 // operationExtensions are the x-wso2-* extensions understood on operations.
 var operationExtensions = map[string]bool{
 	ExtProductionEndpoints: true, ExtSandboxEndpoints: true,
 	ExtThrottlingTier: true, ExtDisableSecurity: true,
+	ExtRequestValidation: true,
 }
 
 // unsupportedFeatures explains the MGW 3.x extensions mgw does not implement.

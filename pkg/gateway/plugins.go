@@ -5,7 +5,8 @@ import "context"
 // builtinMiddleware returns the gateway's own middleware in the order it
 // runs, outermost first: analytics sees every routed request and its
 // outcome, security authenticates and sets RequestInfo.Auth and KeyType,
-// throttling counts what security let through. Each feature adds itself
+// throttling counts what security let through, validation checks the
+// requests throttling let through against the API's schemas. Each feature adds itself
 // here from its own file; problems are configuration errors.
 func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 	add := func(mw Middleware, err error) {
@@ -22,6 +23,7 @@ func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 	add(g.newCORS())
 	add(g.newSecurity())
 	add(g.newThrottling())
+	add(g.newValidation())
 	return mws, problems
 }
 
