@@ -36,9 +36,15 @@ type validationState struct {
 	body  []byte
 	param []byte
 	vals  []string
-	rd    bytes.Reader
+	rd    bodyReader
 	rec   responseBuffer
 }
+
+// bodyReader hands a validated body on to the backend.
+type bodyReader struct{ bytes.Reader }
+
+// Close implements io.Closer.
+func (*bodyReader) Close() error { return nil }
 
 // newValidation compiles every API's schemas and attaches a validator to
 // each operation the configuration selects. It adds no middleware when
@@ -67,11 +73,11 @@ func (g *Gateway) newValidation() (Middleware, error) {
 				continue
 			}
 			if set == nil {
-				var ps []string
-				set, ps = compileSchemas(ar.api.Schemas)
-				for _, p := range ps {
-					problems = append(problems, fmt.Sprintf("API %s: %s", ar.label, p))
+				if ps := schemaProblems(ar.api); len(ps) > 0 {
+					problems = append(problems, ps...)
+					break
 				}
+				set, _ = compileSchemas(ar.api.Schemas)
 			}
 			o := &opValidator{set: set, request: request, body: val.Body, bodyJSON: -1, responses: val.Responses, response: response}
 			if request {
@@ -147,7 +153,7 @@ func (g *Gateway) validateRequest(w http.ResponseWriter, r *http.Request, ex *ex
 			return false
 		}
 		st.rd.Reset(st.body)
-		r.Body = io.NopCloser(&st.rd)
+		r.Body = &st.rd
 		r.ContentLength = int64(len(st.body))
 		r.TransferEncoding = nil
 		if len(st.body) == 0 {
