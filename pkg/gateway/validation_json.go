@@ -510,11 +510,14 @@ func (v *jsonValidator) numErr(p int) (float64, int, bool) {
 func (v *jsonValidator) scanString(p int) (end int, plain bool, ok bool) {
 	d := v.data
 	plain = true
+	ascii := true
 	for i := p + 1; i < len(d); i++ {
 		c := d[i]
 		switch {
+		case c >= utf8.RuneSelf:
+			ascii = false
 		case c == '"':
-			if plain && !utf8.Valid(d[p+1:i]) {
+			if plain && !ascii && !utf8.Valid(d[p+1:i]) {
 				plain = false
 			}
 			return i + 1, plain, true
