@@ -40,6 +40,22 @@ type validationState struct {
 	rec   responseBuffer
 }
 
+// maxPooledBuffer bounds the buffers a pooled state keeps, so one huge
+// body does not stay in memory.
+const maxPooledBuffer = 1 << 20
+
+// release drops references into the request and oversized buffers.
+func (st *validationState) release() {
+	st.rd.Reset(nil)
+	if cap(st.body) > maxPooledBuffer {
+		st.body = nil
+	}
+	if cap(st.rec.buf) > maxPooledBuffer {
+		st.rec.buf = nil
+	}
+	st.vals = st.vals[:0]
+}
+
 // bodyReader hands a validated body on to the backend.
 type bodyReader struct{ bytes.Reader }
 
@@ -110,7 +126,14 @@ func (g *Gateway) newValidation() (Middleware, error) {
 			}
 			o := ex.route.validator
 			st := pool.Get().(*validationState)
-			defer pool.Put(st)
+			// The server may look at the body after the handler: give it
+			// back its own (read to the end) before the state is reused.
+			body, length, te := r.Body, r.ContentLength, r.TransferEncoding
+			defer func() {
+				r.Body, r.ContentLength, r.TransferEncoding = body, length, te
+				st.release()
+				pool.Put(st)
+			}()
 			if o.request && !g.validateRequest(w, r, ex, o, st) {
 				return
 			}
