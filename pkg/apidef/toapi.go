@@ -44,8 +44,10 @@ type converter struct {
 	// backend, even an invalid one: those get no "no backend" problem on
 	// top of the problem with their endpoint.
 	declared map[string]bool
-	// schemas collects the API's compiled schemas (toapi_validation.go).
-	schemas *schemaCompiler
+	// schemas collects the API's compiled schemas, apiValidation is the
+	// API's x-wso2-request-validation once read (toapi_validation.go).
+	schemas       *schemaCompiler
+	apiValidation *bool
 }
 
 func (c *converter) add(loc, format string, args ...any) {

@@ -17,7 +17,11 @@ import (
 // cannot be compiled, a marked operation is a problem (the build fails)
 // and an unmarked one is compiled without schemas, saying why.
 func (c *converter) validation(loc, path string, op *openapi3.Operation) *gateway.Validation {
-	request := c.boolean("#", c.doc.Extensions, ExtRequestValidation)
+	if c.apiValidation == nil {
+		b := c.boolean("#", c.doc.Extensions, ExtRequestValidation)
+		c.apiValidation = &b
+	}
+	request := *c.apiValidation
 	if b, set, err := boolExt(op.Extensions, ExtRequestValidation); err != nil {
 		c.addErr(loc+"/"+escapeToken(ExtRequestValidation), err)
 	} else if set {

@@ -77,3 +77,14 @@ func TestValidationCompile(t *testing.T) {
 		t.Errorf("deep invalid value: %v", err)
 	}
 }
+
+// TestValidationExtensionType: a non-boolean x-wso2-request-validation is
+// one problem at its location, not one per operation.
+func TestValidationExtensionType(t *testing.T) {
+	doc := strings.Replace(recursiveDoc, "x-wso2-request-validation: true", `x-wso2-request-validation: "yes"`, 1)
+	doc = strings.Replace(doc, "  /a/{id}:", "  /b:\n    get:\n      responses: {\"200\": {description: ok}}\n  /a/{id}:", 1)
+	_, problems := ToAPI("t.yaml", mustDecode(t, doc))
+	if len(problems) != 1 || problems[0].Location != "#/x-wso2-request-validation" || !strings.Contains(problems[0].Message, "true or false") {
+		t.Errorf("problems = %v", problems)
+	}
+}
