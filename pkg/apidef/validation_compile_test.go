@@ -88,3 +88,13 @@ func TestValidationExtensionType(t *testing.T) {
 		t.Errorf("problems = %v", problems)
 	}
 }
+
+// TestValidationProblemLine: with the source text, a schema problem also
+// names the line of the schema keyword.
+func TestValidationProblemLine(t *testing.T) {
+	_, problems := ToAPI("bad.yaml", mustDecode(t, badPatternDoc))
+	problems = AddLines("bad.yaml", []byte(badPatternDoc), problems)
+	if len(problems) != 1 || problems[0].Line != 16 || !strings.HasPrefix(problems[0].Error(), "bad.yaml:16: #/components/schemas/Code/pattern: ") {
+		t.Errorf("problems = %v", problems)
+	}
+}
