@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -253,5 +254,34 @@ func TestValidationBadSchemaRefused(t *testing.T) {
 	}
 	if err := spec.Validate(); err == nil || !strings.Contains(err.Error(), "pattern") {
 		t.Errorf("Validate = %v, want a pattern error", err)
+	}
+}
+
+// TestValidationConfigChecked: unknown values are configuration errors
+// naming the key and the allowed values.
+func TestValidationConfigChecked(t *testing.T) {
+	cfg := testConfig()
+	cfg.Validation.Request = "yes"
+	cfg.Validation.Response = "drop"
+	_, err := New(petstore("http://127.0.0.1:1"), cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), `validation.request: "yes" is not allowed; use auto`) ||
+		!strings.Contains(err.Error(), `validation.response: "drop" is not allowed; use off, log or reject`) {
+		t.Errorf("New = %v", err)
+	}
+}
+
+// TestValidationAllLogsSkipped: under validation.request all, an
+// operation whose schemas could not be compiled is named at start.
+func TestValidationAllLogsSkipped(t *testing.T) {
+	spec := validatedStore("http://127.0.0.1:1", false)
+	spec.APIs[0].Resources[3].Validation = &Validation{Skipped: "#/components/schemas/X/pattern: not RE2"}
+	cfg := testConfig()
+	cfg.Validation.Request = validateAll
+	var logs syncBuffer
+	if _, err := New(spec, cfg, slog.New(slog.NewTextHandler(&logs, nil))); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "operation not validated") || !strings.Contains(logs.String(), "not RE2") {
+		t.Errorf("logs: %s", logs.String())
 	}
 }
