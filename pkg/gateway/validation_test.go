@@ -3,6 +3,7 @@ package gateway
 import (
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -283,5 +284,37 @@ func TestValidationAllLogsSkipped(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "operation not validated") || !strings.Contains(logs.String(), "not RE2") {
 		t.Errorf("logs: %s", logs.String())
+	}
+}
+
+// TestValidationOtherOperationAllocs: in a label with validation, an
+// operation without it passes through the middleware without allocating.
+func TestValidationOtherOperationAllocs(t *testing.T) {
+	spec := validatedStore("http://127.0.0.1:1", true)
+	g, err := New(spec, testConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mw, err := g.newValidation()
+	if err != nil || mw == nil {
+		t.Fatal("no middleware", err)
+	}
+	called := 0
+	h := mw(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { called++ }))
+	var plain *route
+	for _, rt := range g.router.apis[0].routes {
+		if rt.res.Path == "/plain" {
+			plain = rt
+		}
+	}
+	ex := &exchange{route: plain}
+	ex.ctx = exchangeCtx{Context: t.Context(), ex: ex}
+	req := httptest.NewRequest("POST", "/store/v1/plain", strings.NewReader("{")).WithContext(&ex.ctx)
+	w := httptest.NewRecorder()
+	if n := testing.AllocsPerRun(100, func() { h.ServeHTTP(w, req) }); n != 0 {
+		t.Errorf("%v allocations per request, want 0", n)
+	}
+	if called == 0 {
+		t.Error("the request did not reach the next handler")
 	}
 }
