@@ -93,6 +93,7 @@ func runImport(g *globals, o *importOptions, label string, paths []string) error
 			continue
 		}
 		api, probs := apidef.ToAPI(path, doc)
+		probs = apidef.AddLines(path, data, probs)
 		if len(probs) > 0 {
 			for _, p := range probs {
 				problems = append(problems, p)

@@ -77,6 +77,7 @@ func SpecFromFiles(label string, files LabelFiles, mgwVersion string) (*gateway.
 			continue
 		}
 		api, probs := apidef.ToAPI(file, doc)
+		probs = apidef.AddLines(file, files[p], probs)
 		for _, pr := range probs {
 			problems = append(problems, pr)
 		}

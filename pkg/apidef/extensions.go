@@ -18,6 +18,9 @@ const (
 	ExtAPIID               = "x-wso2-api-id"
 	ExtAPIMSecurity        = "x-wso2-security"
 	ExtSubscriptionTiers   = "x-wso2-subscription-tiers"
+	// ExtRequestValidation asks the gateway to validate requests against
+	// the schemas, for the whole API or one operation.
+	ExtRequestValidation = "x-wso2-request-validation"
 
 	ExtRequestInterceptor  = "x-wso2-request-interceptor"
 	ExtResponseInterceptor = "x-wso2-response-interceptor"
@@ -46,12 +49,14 @@ var apiExtensions = map[string]bool{
 	ExtOwner: true, ExtTransports: true, ExtContext: true,
 	ExtDefaultVersion: true, ExtAPIID: true, ExtAPIMSecurity: true,
 	ExtSubscriptionTiers: true,
+	ExtRequestValidation: true,
 }
 
 // operationExtensions are the x-wso2-* extensions understood on operations.
 var operationExtensions = map[string]bool{
 	ExtProductionEndpoints: true, ExtSandboxEndpoints: true,
 	ExtThrottlingTier: true, ExtDisableSecurity: true,
+	ExtRequestValidation: true,
 }
 
 // unsupportedFeatures explains the MGW 3.x extensions mgw does not implement.

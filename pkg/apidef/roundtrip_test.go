@@ -104,6 +104,7 @@ func TestRoundTripFromPublisher(t *testing.T) {
 		t.Run(tt.fixture, func(t *testing.T) {
 			dto := readDTO(t, tt.fixture)
 			got, out := throughWorkspace(t, dto)
+			got = withoutSchemas(got) // compiled schemas have their own tests
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("gateway.API differs\n got: %s\nwant: %s\nworkspace file:\n%s", jsonString(got), jsonString(tt.want), out)
 			}
@@ -113,6 +114,7 @@ func TestRoundTripFromPublisher(t *testing.T) {
 				t.Fatal(err)
 			}
 			direct, problems := ToAPI("memory", doc)
+			direct = withoutSchemas(direct)
 			if len(problems) > 0 || !reflect.DeepEqual(direct, tt.want) {
 				t.Errorf("ToAPI on the in-memory document: %v\n%s", problems, jsonString(direct))
 			}

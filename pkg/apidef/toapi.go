@@ -44,6 +44,10 @@ type converter struct {
 	// backend, even an invalid one: those get no "no backend" problem on
 	// top of the problem with their endpoint.
 	declared map[string]bool
+	// schemas collects the API's compiled schemas, apiValidation is the
+	// API's x-wso2-request-validation once read (toapi_validation.go).
+	schemas       *schemaCompiler
+	apiValidation *bool
 }
 
 func (c *converter) add(loc, format string, args ...any) {
@@ -88,6 +92,9 @@ func (c *converter) api() gateway.API {
 	apiDisable := c.boolean("#", ext, ExtDisableSecurity)
 
 	api.Resources = c.resources(apiDisable)
+	if c.schemas != nil {
+		api.Schemas = c.schemas.schemas
+	}
 	api.DisableSecurity = apiDisable
 	var orphans []string
 	for i := range api.Resources {

@@ -87,6 +87,7 @@ func (c *converter) resource(p, method string, op *openapi3.Operation, apiDisabl
 	c.declareBackend(loc, ext, servers)
 	r.Production = c.production(loc, ext, servers)
 	r.Sandbox = c.endpointExt(loc, ext, ExtSandboxEndpoints)
+	r.Validation = c.validation(loc, p, op)
 	return r, true
 }
 

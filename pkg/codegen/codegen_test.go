@@ -140,6 +140,20 @@ func TestGeneratedSpecRoundTrips(t *testing.T) {
 			},
 		}},
 	})
+	// Compiled schemas too: patterns, enum texts and property names are
+	// outside input that must stay strings.
+	extra.APIs[0].Schemas = []gateway.Schema{{
+		Types: []string{"object"}, Pattern: "\"}; panic(1) //`\n", Enum: []string{"\"`\"}", "{\"k\":[1,null]}"},
+		Properties: []gateway.Property{{Name: "*/ panic(2) /*", Schema: 1}}, Required: []string{"a\"b\xff"},
+		Format: "date-time\x00", Minimum: 1e-300, HasMinimum: true, MultipleOf: 0.1, MaxLength: 1 << 62, HasMaxLength: true,
+		AllOf: []int{1}, Not: 1,
+	}}
+	extra.APIs[0].Resources[0].Validation = &gateway.Validation{
+		Request:   true,
+		Params:    []gateway.ParamRule{{Name: "`x`\n", In: gateway.ParamQuery, Explode: true, Schema: 1}},
+		Body:      &gateway.BodyRule{Required: true, JSON: 1, MediaTypes: []string{"application/\"json"}},
+		Responses: []gateway.ResponseRule{{Status: "2XX\"", JSON: 1}},
+	}
 	specs := map[string]*gateway.Spec{"bytes": extra}
 	for _, name := range cases(t) {
 		specs[name] = loadSpec(t, name)

@@ -32,6 +32,8 @@ var envVars = []envVar{
 	{name: "MGW_BACKEND_ENGINE", path: "backend.engine"},
 	{name: "MGW_BACKEND_PROXY_URL", path: "backend.proxy_url"},
 	{name: "MGW_BACKEND_NO_PROXY", path: "backend.no_proxy", list: true},
+	{name: "MGW_VALIDATION_REQUEST", path: "validation.request"},
+	{name: "MGW_VALIDATION_RESPONSE", path: "validation.response"},
 	{name: "MGW_LOG_LEVEL", path: "log.level"},
 	{name: "MGW_LOG_FORMAT", path: "log.format"},
 	{name: "MGW_SECURITY_ENABLED", path: "security.enabled"},

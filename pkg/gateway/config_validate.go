@@ -99,6 +99,7 @@ func (c *Config) validate(spec *Spec) []string {
 	out = append(out, c.validateSecurity()...)
 	out = append(out, c.validateAnalytics()...)
 	out = append(out, c.validateThrottling()...)
+	out = append(out, c.validateValidation()...)
 	return out
 }
 

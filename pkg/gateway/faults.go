@@ -110,6 +110,9 @@ var faults = map[int]Fault{
 	CodeThrottleInternal:      {CodeThrottleInternal, 500, "Internal server error occured", "Internal server error occured"},
 	CodePolicyNotFound:        {CodePolicyNotFound, 500, "Internal server error occured", "POLICY ENFORCEMENT ERROR"},
 
+	CodeInvalidRequest:  {CodeInvalidRequest, 400, "Bad Request", "The request does not match the API's schema"},
+	CodeInvalidResponse: {CodeInvalidResponse, 500, "Bad Response", "The backend's response does not match the API's schema"},
+
 	CodeBackendUnreachable: {CodeBackendUnreachable, 502, runtimeError, "Error connecting to the back end"},
 	CodeBackendTimeout:     {CodeBackendTimeout, 504, runtimeError, "Connection timed out"},
 	CodeBackendBadURL:      {CodeBackendBadURL, 500, runtimeError, "Malformed URL"},

@@ -6,7 +6,8 @@ import "context"
 // runs, outermost first: analytics sees every routed request and its
 // outcome, security authenticates and sets RequestInfo.Auth and KeyType,
 // blocking refuses what a blocking condition matches, throttling counts
-// what security and blocking let through. Each feature adds itself
+// what security and blocking let through, validation checks what
+// throttling let through against the API's schemas. Each feature adds itself
 // here from its own file; problems are configuration errors.
 func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 	add := func(mw Middleware, err error) {
@@ -24,6 +25,7 @@ func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 	add(g.newSecurity())
 	add(g.newBlocking())
 	add(g.newThrottling())
+	add(g.newValidation())
 	return mws, problems
 }
 

@@ -58,6 +58,9 @@ type route struct {
 	prod  *endpointGroup
 	sand  *endpointGroup
 	stats atomic.Pointer[routeStats]
+	// validator checks requests (and responses) against the operation's
+	// schemas; nil when validation is off for it (validation.go).
+	validator *opValidator
 }
 
 // Standard methods get array slots; others a short list.

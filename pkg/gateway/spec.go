@@ -64,6 +64,9 @@ type API struct {
 	DisableSecurity bool
 	// Resources are the API's operations, sorted by path then method.
 	Resources []Resource
+	// Schemas are the compiled schemas the resources' Validation refer to
+	// (validation_spec.go).
+	Schemas []Schema
 }
 
 // Resource is one operation of an API: a path template and a method.
@@ -86,6 +89,9 @@ type Resource struct {
 	// Production and Sandbox override the API's endpoints when set.
 	Production *Endpoint
 	Sandbox    *Endpoint
+	// Validation holds the operation's compiled schemas; nil when it has
+	// none.
+	Validation *Validation
 }
 
 // Secured reports whether requests to the resource must authenticate.

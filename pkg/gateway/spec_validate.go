@@ -41,6 +41,7 @@ func (s *Spec) Validate() error {
 		}
 		check(a.Production, "production endpoint")
 		check(a.Sandbox, "sandbox endpoint")
+		problems = append(problems, schemaProblems(a)...)
 		for j := range a.Resources {
 			r := &a.Resources[j]
 			check(r.Production, fmt.Sprintf("resource %s %s production endpoint", r.Method, r.Path))
