@@ -6,9 +6,9 @@ COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS := -s -w -X github.com/mgwio/mgw/internal/buildinfo.version=$(VERSION) -X github.com/mgwio/mgw/internal/buildinfo.commit=$(COMMIT)
 FUZZTIME ?= 10s
 PREFIX ?= /usr/local
-# make bench's load comparison: the issue's two scenarios (gateway, gateway-secured)
+# make bench's load comparison: the scenarios with targets (gateway, gateway-secured, gateway-validation)
 # and the front doors side by side (the gateway on h1, net/http and fasthttp servers).
-LOAD_TARGETS ?= direct,nginx,bare,bare-fasthttp,gateway,gateway-secured,gateway-nethttp-server,gateway-fasthttp-server
+LOAD_TARGETS ?= direct,nginx,bare,bare-fasthttp,gateway,gateway-secured,gateway-nethttp-server,gateway-fasthttp-server,nginx-post,gateway-validation
 
 .PHONY: help generate build install test lint fuzz bench demo clean
 
