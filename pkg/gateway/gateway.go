@@ -32,7 +32,8 @@ type Gateway struct {
 	// endUserJWTHeader is security.end_user_jwt_header, canonical; ""
 	// when off.
 	endUserJWTHeader string
-	buffers          sync.Pool
+	buffers          sync.Pool // 32 KiB response copy buffers
+	smallBuffers     sync.Pool // smallBody ones, for bodies known to fit
 
 	mu         sync.Mutex
 	background []func(ctx context.Context)
@@ -73,6 +74,7 @@ func New(spec *Spec, cfg Config, logger *slog.Logger) (*Gateway, error) {
 		g.endUserJWTHeader = http.CanonicalHeaderKey(h)
 	}
 	g.buffers.New = func() any { b := make([]byte, 32<<10); return &b }
+	g.smallBuffers.New = func() any { b := make([]byte, smallBody); return &b }
 	for _, p := range cfg.Server.TrustedProxies {
 		if pfx, err := parsePrefix(p); err == nil {
 			g.trusted = append(g.trusted, pfx)

@@ -227,6 +227,10 @@ func (ex *exchange) setTarget(u *url.URL, t *target, rawQuery string) {
 	ex.upstream = t.url
 }
 
+// smallBody is the size of the copy buffer for bodies whose
+// Content-Length is at most that.
+const smallBody = 4 << 10
+
 // copyResponse sends the backend's response to the client, streaming the
 // body. A body of unknown length is flushed as it arrives.
 func (g *Gateway) copyResponse(w http.ResponseWriter, resp *http.Response, ex *exchange) {
@@ -243,8 +247,15 @@ func (g *Gateway) copyResponse(w http.ResponseWriter, resp *http.Response, ex *e
 	}
 	w.WriteHeader(resp.StatusCode)
 	flush := resp.ContentLength < 0
-	bufp := g.buffers.Get().(*[]byte)
-	defer g.buffers.Put(bufp)
+	// Each response in flight holds its buffer: a body known to be small
+	// gets a small one, so 50 concurrent 1 KiB answers keep 200 KiB, not
+	// 1.6 MiB, alive (peak RSS is three times the live heap at GOGC=200).
+	pool := &g.buffers
+	if resp.ContentLength >= 0 && resp.ContentLength <= smallBody {
+		pool = &g.smallBuffers
+	}
+	bufp := pool.Get().(*[]byte)
+	defer pool.Put(bufp)
 	buf := *bufp
 	for {
 		n, rerr := resp.Body.Read(buf)

@@ -426,8 +426,12 @@ func (t *Transport) writeHead(c *conn, req *http.Request, body io.ReadCloser) (i
 // writeBody streams the request body: data read from the client is
 // flushed to the backend before the next (possibly blocking) read.
 func (t *Transport) writeBody(c *conn, body io.Reader, cl int64, chunked bool) error {
-	bufp := t.getBuf()
-	defer t.bufs.Put(bufp)
+	known := cl
+	if chunked {
+		known = -1
+	}
+	bufp, pool := t.getBuf(known)
+	defer pool.Put(bufp)
 	buf := *bufp
 	bw := c.bw
 	left := cl

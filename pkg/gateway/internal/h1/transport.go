@@ -40,9 +40,10 @@ type Transport struct {
 	// 0 means 16 KiB.
 	BufferSize int
 
-	mu   sync.Mutex
-	idle map[string][]*conn
-	bufs sync.Pool
+	mu        sync.Mutex
+	idle      map[string][]*conn
+	bufs      sync.Pool // 32 KiB request body copy buffers
+	smallBufs sync.Pool // smallBody ones
 }
 
 // conn is one connection to a backend with its buffers.
@@ -240,11 +241,20 @@ func (t *Transport) CloseIdleConnections() {
 	}
 }
 
-// getBuf returns a buffer for copying request bodies.
-func (t *Transport) getBuf() *[]byte {
-	if b, ok := t.bufs.Get().(*[]byte); ok {
-		return b
+// smallBody is the largest Content-Length copied with a small buffer.
+const smallBody = 4 << 10
+
+// getBuf returns a buffer for copying a request body of length cl (-1
+// when unknown) and the pool to put it back in: a small one for a body
+// known to fit, as every request in flight holds its buffer.
+func (t *Transport) getBuf(cl int64) (*[]byte, *sync.Pool) {
+	pool, size := &t.bufs, 32<<10
+	if cl >= 0 && cl <= smallBody {
+		pool, size = &t.smallBufs, smallBody
 	}
-	b := make([]byte, 32<<10)
-	return &b
+	if b, ok := pool.Get().(*[]byte); ok {
+		return b, pool
+	}
+	b := make([]byte, size)
+	return &b, pool
 }
