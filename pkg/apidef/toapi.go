@@ -79,6 +79,7 @@ func (c *converter) api() gateway.API {
 	api.ThrottlingTier = c.tier("#", ext)
 	api.SecurityTypes = c.appSecurity(ext)
 	api.CORS = c.cors(ext)
+	api.RequestInterceptor, api.ResponseInterceptor = c.interceptors("#", ext)
 
 	c.named = c.namedEndpoints(ext[ExtEndpoints])
 	c.declareBackend("#", ext, c.doc.Servers)

@@ -85,6 +85,7 @@ func New(spec *Spec, cfg Config, logger *slog.Logger) (*Gateway, error) {
 	}
 	g.transports = ts
 	problems = append(problems, g.resolveEndpoints(&cfg)...)
+	problems = append(problems, g.resolveInterceptors()...)
 	if cfg.HTTPS.CertFile != "" && cfg.HTTPS.KeyFile != "" {
 		tc, err := serverTLSConfig(cfg.HTTPS)
 		if err != nil {

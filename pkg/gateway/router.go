@@ -58,6 +58,7 @@ type route struct {
 	prod  *endpointGroup
 	sand  *endpointGroup
 	stats atomic.Pointer[routeStats]
+	icpt  *routeInterceptors // nil without Go interceptors (interceptors.go)
 }
 
 // Standard methods get array slots; others a short list.

@@ -7,6 +7,8 @@
 // module zips (internal/runtimedeps) and are vendored into each build.
 package gateway
 
+import "github.com/mgwio/mgw/pkg/gateway/intercept"
+
 // Spec is the compiled-in description of one label: its APIs, the throttling
 // policies they may reference and the label's default configuration.
 type Spec struct {
@@ -21,6 +23,10 @@ type Spec struct {
 	// DefaultConfig is the YAML text of labels/<label>/gateway.yaml, the
 	// compiled-in defaults that a config file and MGW_* variables override.
 	DefaultConfig string
+	// Interceptors are the Go interceptors the gateway was built with, by
+	// the names APIs and resources use. The generated main sets them; they
+	// are never rendered as literals.
+	Interceptors intercept.Set
 }
 
 // API is one published API of the label.
@@ -54,6 +60,11 @@ type API struct {
 	SecurityTypes []string
 	// DisableSecurity turns authentication off for every resource.
 	DisableSecurity bool
+	// RequestInterceptor and ResponseInterceptor name the interceptors
+	// (x-wso2-request-interceptor, x-wso2-response-interceptor) of every
+	// resource that names none of its own.
+	RequestInterceptor  string
+	ResponseInterceptor string
 	// Resources are the API's operations, sorted by path then method.
 	Resources []Resource
 }
@@ -78,6 +89,10 @@ type Resource struct {
 	// Production and Sandbox override the API's endpoints when set.
 	Production *Endpoint
 	Sandbox    *Endpoint
+	// RequestInterceptor and ResponseInterceptor name the resource's
+	// interceptors; they replace the API's.
+	RequestInterceptor  string
+	ResponseInterceptor string
 }
 
 // Secured reports whether requests to the resource must authenticate.
