@@ -24,7 +24,10 @@ type routeInterceptors struct {
 // else its API, names; a name the gateway was not built with is a problem.
 func (g *Gateway) resolveInterceptors() []string {
 	var problems []string
-	set := g.spec.Interceptors
+	var set intercept.Set
+	if g.spec.Interceptors != nil {
+		set = g.spec.Interceptors()
+	}
 	for _, ar := range g.router.apis {
 		for _, r := range ar.routes {
 			reqName, resName := r.res.RequestInterceptor, r.res.ResponseInterceptor

@@ -34,48 +34,51 @@ func interceptSpec(url string) *Spec {
 			r.ResponseInterceptor = "boomResponse"
 		}
 	}
-	s.Interceptors = intercept.Set{
-		Request: map[string]intercept.RequestFunc{
-			"addHeader": func(req *intercept.Request) *intercept.Response {
-				req.Header.Set("X-Intercepted", req.API+"/"+req.APIVersion+" "+req.Resource)
-				req.RawQuery = "added=1"
-				return nil
-			},
-			"upperBody": func(req *intercept.Request) *intercept.Response {
-				b, err := req.ReadBody()
-				if err != nil {
-					return intercept.Text(400, err.Error())
-				}
-				req.SetBody([]byte(strings.ToUpper(string(b)) + "!"))
-				return nil
-			},
-			"answer": func(req *intercept.Request) *intercept.Response {
-				res := intercept.JSON(http.StatusTeapot, map[string]string{"answered": req.Method})
-				res.Header.Set("Connection", "x-secret") // hop-by-hop: never sent
-				return res
-			},
-			"boom": func(req *intercept.Request) *intercept.Response { panic("interceptor bug") },
-		},
-		Response: map[string]intercept.ResponseFunc{
-			"stamp": func(res *intercept.Response) { res.Header.Set("X-Stamp", res.Request.RequestID) },
-			"rewrite": func(res *intercept.Response) {
-				b, err := res.ReadBody()
-				if err != nil {
-					res.Status = 502
-					return
-				}
-				var e echo
-				if json.Unmarshal(b, &e) != nil {
-					res.Status = 502
-					return
-				}
-				res.Status = http.StatusAccepted
-				_ = res.SetJSON(map[string]string{"uri": e.RequestURI, "seen": e.Header.Get("X-Intercepted")})
-			},
-			"boomResponse": func(res *intercept.Response) { panic(errors.New("response bug")) },
-		},
-	}
+	s.Interceptors = func() intercept.Set { return testInterceptors }
 	return s
+}
+
+// testInterceptors are the functions interceptSpec names.
+var testInterceptors = intercept.Set{
+	Request: map[string]intercept.RequestFunc{
+		"addHeader": func(req *intercept.Request) *intercept.Response {
+			req.Header.Set("X-Intercepted", req.API+"/"+req.APIVersion+" "+req.Resource)
+			req.RawQuery = "added=1"
+			return nil
+		},
+		"upperBody": func(req *intercept.Request) *intercept.Response {
+			b, err := req.ReadBody()
+			if err != nil {
+				return intercept.Text(400, err.Error())
+			}
+			req.SetBody([]byte(strings.ToUpper(string(b)) + "!"))
+			return nil
+		},
+		"answer": func(req *intercept.Request) *intercept.Response {
+			res := intercept.JSON(http.StatusTeapot, map[string]string{"answered": req.Method})
+			res.Header.Set("Connection", "x-secret") // hop-by-hop: never sent
+			return res
+		},
+		"boom": func(req *intercept.Request) *intercept.Response { panic("interceptor bug") },
+	},
+	Response: map[string]intercept.ResponseFunc{
+		"stamp": func(res *intercept.Response) { res.Header.Set("X-Stamp", res.Request.RequestID) },
+		"rewrite": func(res *intercept.Response) {
+			b, err := res.ReadBody()
+			if err != nil {
+				res.Status = 502
+				return
+			}
+			var e echo
+			if json.Unmarshal(b, &e) != nil {
+				res.Status = 502
+				return
+			}
+			res.Status = http.StatusAccepted
+			_ = res.SetJSON(map[string]string{"uri": e.RequestURI, "seen": e.Header.Get("X-Intercepted")})
+		},
+		"boomResponse": func(res *intercept.Response) { panic(errors.New("response bug")) },
+	},
 }
 
 func TestInterceptors(t *testing.T) {
@@ -167,9 +170,9 @@ func TestInterceptorBodyLimit(t *testing.T) {
 
 func TestInterceptorMissing(t *testing.T) {
 	spec := interceptSpec("http://127.0.0.1:1")
-	delete(spec.Interceptors.Request, "boom")
+	spec.APIs[0].Resources[7].RequestInterceptor = "nope"
 	_, err := New(spec, testConfig(), slog.New(slog.DiscardHandler))
-	if err == nil || !strings.Contains(err.Error(), `resource DELETE /pet/{petId}: request interceptor "boom" is not among the interceptors this gateway was built with`) {
+	if err == nil || !strings.Contains(err.Error(), `resource DELETE /pet/{petId}: request interceptor "nope" is not among the interceptors this gateway was built with`) {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -184,9 +187,11 @@ func BenchmarkProxyInterceptors(b *testing.B) {
 		b.Run("interceptors="+mode, func(b *testing.B) {
 			spec := petstore(be.URL)
 			if mode != "none" {
-				spec.Interceptors = intercept.Set{
-					Request:  map[string]intercept.RequestFunc{"nop": func(*intercept.Request) *intercept.Response { return nil }},
-					Response: map[string]intercept.ResponseFunc{"nop": func(*intercept.Response) {}},
+				spec.Interceptors = func() intercept.Set {
+					return intercept.Set{
+						Request:  map[string]intercept.RequestFunc{"nop": func(*intercept.Request) *intercept.Response { return nil }},
+						Response: map[string]intercept.ResponseFunc{"nop": func(*intercept.Response) {}},
+					}
 				}
 				res := &spec.APIs[0].Resources[1] // /admin
 				if mode == "this-route" {

@@ -23,10 +23,11 @@ type Spec struct {
 	// DefaultConfig is the YAML text of labels/<label>/gateway.yaml, the
 	// compiled-in defaults that a config file and MGW_* variables override.
 	DefaultConfig string
-	// Interceptors are the Go interceptors the gateway was built with, by
-	// the names APIs and resources use. The generated main sets them; they
-	// are never rendered as literals.
-	Interceptors intercept.Set
+	// Interceptors returns the Go interceptors the gateway was built with,
+	// by the names APIs and resources use; nil means none. The generated
+	// main sets it. It is a function so that encoders that skip function
+	// fields (gob, the literal writer when nil) still handle a Spec.
+	Interceptors func() intercept.Set `json:"-"`
 }
 
 // API is one published API of the label.
