@@ -22,6 +22,7 @@ type Config struct {
 	Redis      RedisConfig            `yaml:"redis"`
 	Throttling ThrottlingConfig       `yaml:"throttling"`
 	CORS       CORSConfig             `yaml:"cors"`
+	Tracing    TracingConfig          `yaml:"tracing"`
 	APIs       map[string]APIOverride `yaml:"apis"`
 	origins    map[string]string      // key path -> "file:line" or "MGW_X"
 	warnings   []string               // non-fatal findings of LoadConfig

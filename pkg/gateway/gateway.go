@@ -38,6 +38,7 @@ type Gateway struct {
 	background []func(ctx context.Context)
 	shutdown   []func(ctx context.Context) error
 	mws        []Middleware
+	tracing    *tracing     // nil when tracing is off (tracing.go)
 	chain      http.Handler // nil when there is no middleware
 	started    bool
 	cors       *corsPolicies // nil when no API has CORS (cors.go)

@@ -3,8 +3,9 @@ package gateway
 import "context"
 
 // builtinMiddleware returns the gateway's own middleware in the order it
-// runs, outermost first: analytics sees every routed request and its
-// outcome, security authenticates and sets RequestInfo.Auth and KeyType,
+// runs, outermost first: with tracing on, a server span covers the rest
+// and auth and throttling get spans of their own; analytics sees every
+// routed request and its outcome, security authenticates and sets RequestInfo.Auth and KeyType,
 // throttling counts what security let through. Each feature adds itself
 // here from its own file; problems are configuration errors.
 func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
@@ -17,11 +18,16 @@ func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 			mws = append(mws, mw)
 		}
 	}
-	_ = add
+	if err := g.newTracing(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if g.tracing != nil {
+		add(g.tracing.serverSpans, nil)
+	}
 	add(g.newAnalytics())
 	add(g.newCORS())
-	add(g.newSecurity())
-	add(g.newThrottling())
+	add(g.tracing.stage("auth")(g.newSecurity()))
+	add(g.tracing.stage("throttling")(g.newThrottling()))
 	return mws, problems
 }
 
