@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mgwio/mgw/internal/interceptors"
 	"github.com/mgwio/mgw/internal/runtimedeps"
 	"github.com/mgwio/mgw/pkg/codegen"
 	"github.com/mgwio/mgw/pkg/gateway"
@@ -40,6 +41,9 @@ type Request struct {
 	// Env is the base environment (os.Environ()); build-affecting Go
 	// variables are replaced by explicit values.
 	Env []string
+	// Interceptors are the label's checked Go interceptors; nil when it
+	// has none.
+	Interceptors *interceptors.Checked
 }
 
 // Artifact describes a built gateway.
@@ -73,7 +77,7 @@ func Build(ctx context.Context, req Request) (Artifact, error) {
 	} else {
 		defer os.RemoveAll(work)
 	}
-	if err := WriteModule(work, spec); err != nil {
+	if err := writeModule(work, spec, req.Interceptors, runtimedeps.Embedded()); err != nil {
 		return art, err
 	}
 	if err := os.MkdirAll(req.OutDir, 0o755); err != nil {
@@ -107,12 +111,17 @@ func Build(ctx context.Context, req Request) (Artifact, error) {
 // pkg/gateway, the generated main package and vendor/ with the runtime's
 // third-party packages from the modules embedded in mgw.
 func WriteModule(dir string, spec *gateway.Spec) error {
-	return writeModule(dir, spec, runtimedeps.Embedded())
+	return writeModule(dir, spec, nil, runtimedeps.Embedded())
 }
 
-// writeModule is WriteModule with the runtime modules taken from deps.
-func writeModule(dir string, spec *gateway.Spec, deps fs.FS) error {
-	generated, err := codegen.Generate(spec)
+// writeModule is WriteModule with the label's interceptors (if any) and
+// the runtime modules taken from deps.
+func writeModule(dir string, spec *gateway.Spec, ic *interceptors.Checked, deps fs.FS) error {
+	var opts codegen.Options
+	if ic != nil {
+		opts.Interceptors = &codegen.Interceptors{Request: ic.Request, Response: ic.Response}
+	}
+	generated, err := codegen.GenerateWith(spec, opts)
 	if err != nil {
 		return err
 	}
@@ -137,6 +146,11 @@ func writeModule(dir string, spec *gateway.Spec, deps fs.FS) error {
 	}
 	for p, data := range generated {
 		files[mainDir+"/"+p] = data
+	}
+	if ic != nil {
+		for _, f := range ic.Files {
+			files[interceptors.ModuleDir+"/"+f.Name] = f.Data
+		}
 	}
 	for p, data := range files {
 		path := filepath.Join(dir, filepath.FromSlash(p))
@@ -183,6 +197,12 @@ func compile(ctx context.Context, req Request, work, out string) error {
 		msg := strings.TrimSpace(stderr.String())
 		if msg == "" {
 			msg = err.Error()
+		}
+		if ic := req.Interceptors; ic != nil {
+			reg, _ := os.ReadFile(filepath.Join(work, filepath.FromSlash(interceptors.ModuleDir), interceptors.RegistryFile))
+			if mapped, ok := ic.MapBuildOutput(msg, interceptors.RegistryLines(reg)); ok {
+				return fmt.Errorf("the interceptors do not compile:\n%s", mapped)
+			}
 		}
 		return fmt.Errorf("go build failed (rerun with --keep-workdir to inspect the generated module):\n%s", msg)
 	}

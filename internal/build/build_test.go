@@ -89,7 +89,7 @@ func TestWriteModuleRefusesTamperedZip(t *testing.T) {
 	}
 	m := man.Modules[0]
 	deps[m.Zip].Data = tamper(t, deps[m.Zip].Data)
-	err = writeModule(t.TempDir(), testSpec(), deps)
+	err = writeModule(t.TempDir(), testSpec(), nil, deps)
 	if err == nil {
 		t.Fatal("a tampered module zip was accepted")
 	}
@@ -102,7 +102,7 @@ func TestWriteModuleRefusesTamperedZip(t *testing.T) {
 
 func TestWriteModuleWithoutGeneratedModules(t *testing.T) {
 	embeddedManifest(t) // the runtime needs modules
-	err := writeModule(t.TempDir(), testSpec(), fstest.MapFS{"README.md": {Data: []byte("x")}})
+	err := writeModule(t.TempDir(), testSpec(), nil, fstest.MapFS{"README.md": {Data: []byte("x")}})
 	if !errors.Is(err, runtimedeps.ErrNotGenerated) || !strings.Contains(err.Error(), "make build") {
 		t.Fatalf("error %v does not say mgw lacks its runtime modules and how to build it", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mgwio/mgw/internal/build"
 	"github.com/mgwio/mgw/internal/buildinfo"
+	"github.com/mgwio/mgw/internal/interceptors"
 	"github.com/mgwio/mgw/internal/workspace"
 	"github.com/mgwio/mgw/pkg/gateway"
 )
@@ -115,6 +116,7 @@ func runBuild(ctx context.Context, g *globals, o *buildOptions, labels []string)
 	// Validate everything before compiling anything.
 	var problems workspace.Problems
 	specs := make([]*gateway.Spec, 0, len(labels))
+	checked := map[string]*interceptors.Checked{}
 	for _, l := range labels {
 		if ws.Config.Label(l) == nil {
 			if o.deploy.image == autoImage && strings.ContainsAny(l, "/:") {
@@ -128,6 +130,9 @@ func runBuild(ctx context.Context, g *globals, o *buildOptions, labels []string)
 		problems = append(problems, probs...)
 		if spec != nil {
 			specs = append(specs, spec)
+			ic, probs := loadInterceptors(ws, spec)
+			problems = append(problems, probs...)
+			checked[l] = ic
 		}
 	}
 	if len(problems) > 0 {
@@ -176,6 +181,7 @@ func runBuild(ctx context.Context, g *globals, o *buildOptions, labels []string)
 			results[i], errs[i] = build.Build(ctx, build.Request{
 				Spec: j.spec, Target: j.target, Toolchain: tc, OutDir: outDir,
 				Suffixed: suffixed, KeepWorkdir: o.keepWorkdir, Env: os.Environ(),
+				Interceptors: checked[j.spec.Label],
 			})
 		}()
 	}

@@ -60,8 +60,8 @@ func (e *EditedError) Error() string {
 
 // CommitLabel replaces a label's files and saves mgw.yaml as one step: on
 // any failure the previous label folder and mgw.yaml are left as they were.
-// The user's own files (gateway.yaml, deploy.yaml) are kept unless files
-// brings them. Files edited by hand
+// The user's own files (gateway.yaml, deploy.yaml, interceptors/) are kept
+// unless files brings them. Files edited by hand
 // since mgw wrote them stop the commit with an *EditedError unless force.
 func (w *Workspace) CommitLabel(label string, files LabelFiles, force bool) (Changes, error) {
 	if err := ValidateLabelName(label); err != nil {
@@ -83,11 +83,9 @@ func (w *Workspace) CommitLabel(label string, files LabelFiles, force bool) (Cha
 			return Changes{}, &EditedError{Label: label, Files: edited}
 		}
 	}
-	for _, f := range userFiles {
-		if _, ok := files[f]; !ok {
-			if data, ok := old[f]; ok {
-				files[f] = data
-			}
+	for f, data := range old {
+		if _, ok := files[f]; !ok && isUserFile(f) {
+			files[f] = data
 		}
 	}
 	changes := Diff(old, files)

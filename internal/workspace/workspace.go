@@ -29,6 +29,9 @@ const (
 var userFiles = []string{GatewayFile, DeployFile}
 
 func isUserFile(rel string) bool {
+	if isInterceptorFile(rel) {
+		return true
+	}
 	for _, f := range userFiles {
 		if rel == f {
 			return true

@@ -22,10 +22,13 @@ const (
 	// the schemas, for the whole API or one operation.
 	ExtRequestValidation = "x-wso2-request-validation"
 
+	// ExtRequestInterceptor and ExtResponseInterceptor name Go functions
+	// of the workspace's interceptors package.
 	ExtRequestInterceptor  = "x-wso2-request-interceptor"
 	ExtResponseInterceptor = "x-wso2-response-interceptor"
-	ExtMutualSSL           = "x-wso2-mutual-ssl"
-	ExtResponseCache       = "x-wso2-response-cache"
+
+	ExtMutualSSL     = "x-wso2-mutual-ssl"
+	ExtResponseCache = "x-wso2-response-cache"
 
 	// API Manager 2.x per-operation extensions.
 	ExtAPIMThrottlingTier = "x-throttling-tier"
@@ -48,21 +51,21 @@ var apiExtensions = map[string]bool{
 	ExtDisableSecurity: true, ExtAuthHeader: true, ExtApplicationSecurity: true,
 	ExtOwner: true, ExtTransports: true, ExtContext: true,
 	ExtDefaultVersion: true, ExtAPIID: true, ExtAPIMSecurity: true,
-	ExtSubscriptionTiers: true,
-	ExtRequestValidation: true,
+	ExtSubscriptionTiers:  true,
+	ExtRequestValidation:  true,
+	ExtRequestInterceptor: true, ExtResponseInterceptor: true,
 }
 
 // operationExtensions are the x-wso2-* extensions understood on operations.
 var operationExtensions = map[string]bool{
 	ExtProductionEndpoints: true, ExtSandboxEndpoints: true,
 	ExtThrottlingTier: true, ExtDisableSecurity: true,
-	ExtRequestValidation: true,
+	ExtRequestValidation:  true,
+	ExtRequestInterceptor: true, ExtResponseInterceptor: true,
 }
 
 // unsupportedFeatures explains the MGW 3.x extensions mgw does not implement.
 var unsupportedFeatures = map[string]string{
-	ExtRequestInterceptor:  "request interceptors are Ballerina or Java code only the MGW 3.x runtime can run; remove it and move that logic to the backend",
-	ExtResponseInterceptor: "response interceptors are Ballerina or Java code only the MGW 3.x runtime can run; remove it and move that logic to the backend",
-	ExtMutualSSL:           "per-API mutual TLS is not implemented; remove it and require client certificates on the HTTPS listener (MGW_TLS_CLIENT_CA_FILE)",
-	ExtResponseCache:       "the gateway does not cache responses; remove it (cache in the backend or in front of the gateway)",
+	ExtMutualSSL:     "per-API mutual TLS is not implemented; remove it and require client certificates on the HTTPS listener (MGW_TLS_CLIENT_CA_FILE)",
+	ExtResponseCache: "the gateway does not cache responses; remove it (cache in the backend or in front of the gateway)",
 }

@@ -58,9 +58,15 @@ func TestSamples(t *testing.T) {
 				t.Error("/pet/{petId} should use the API endpoint")
 			}
 		}},
-		{file: "mgw320-sample-interceptors_sample.yaml", problems: []string{
-			"#/paths/~1pet~1findByStatus/get/x-wso2-request-interceptor: x-wso2-request-interceptor is not supported by mgw",
-			"#/paths/~1pet~1findByStatus/get/x-wso2-response-interceptor: x-wso2-response-interceptor is not supported by mgw",
+		// The Ballerina function names now name Go functions.
+		{file: "mgw320-sample-interceptors_sample.yaml", check: func(t *testing.T, a gateway.API) {
+			r := resource(t, a, "/pet/findByStatus", "GET")
+			if r.RequestInterceptor != "validateRequest" || r.ResponseInterceptor != "validateResponse" {
+				t.Errorf("interceptors %q, %q", r.RequestInterceptor, r.ResponseInterceptor)
+			}
+			if r := resource(t, a, "/pet/{petId}", "GET"); r.RequestInterceptor != "" || r.ResponseInterceptor != "" {
+				t.Errorf("/pet/{petId} has interceptors %q, %q", r.RequestInterceptor, r.ResponseInterceptor)
+			}
 		}},
 		{file: "mgw320-sample-per_resource_endpoint.yaml", check: func(t *testing.T, a gateway.API) {
 			r := resource(t, a, "/pet/{petId}", "GET")
@@ -142,10 +148,8 @@ func TestSamples(t *testing.T) {
 			wantEndpoint(t, "resource production", resource(t, a, "/pet/findByStatus", "GET").Production, http, "", "https://localhost:2380/v1")
 		}},
 		// This one does not even parse as OpenAPI (security: [petstore_auth:[]]
-		// is a string); the error still names the unsupported interceptors.
+		// is a string).
 		{file: "mgw320-test-openapi-interceptor-interceptor.yaml", loadErr: []string{
-			":85: #/paths/~1pet~1findByStatus/get/x-wso2-response-interceptor: x-wso2-response-interceptor is not supported by mgw",
-			":130: #/paths/~1pet~1findByTags/get/x-wso2-request-interceptor: x-wso2-request-interceptor is not supported by mgw",
 			":293: #/paths/~1pet~1{petId}~1uploadImage/post/security/0: not a valid API definition",
 		}},
 		{file: "mgw320-test-openapi-jwtGeneration-jwt_generation.yaml", check: func(t *testing.T, a gateway.API) {

@@ -84,6 +84,7 @@ func (c *converter) api() gateway.API {
 	api.SubscriptionTiers = c.subscriptionTiers(ext)
 	api.SecurityTypes = c.appSecurity(ext)
 	api.CORS = c.cors(ext)
+	api.RequestInterceptor, api.ResponseInterceptor = c.interceptors("#", ext)
 
 	c.named = c.namedEndpoints(ext[ExtEndpoints])
 	c.declareBackend("#", ext, c.doc.Servers)

@@ -80,6 +80,7 @@ func (c *converter) resource(p, method string, op *openapi3.Operation, apiDisabl
 	}
 	r.Scopes = c.scopes(loc, op)
 	r.ThrottlingTier = c.tier(loc, ext)
+	r.RequestInterceptor, r.ResponseInterceptor = c.interceptors(loc, ext)
 	var servers openapi3.Servers
 	if op.Servers != nil {
 		servers = *op.Servers

@@ -8,6 +8,7 @@ package codegen
 import (
 	"bytes"
 	"fmt"
+	"go/token"
 	"strconv"
 	"strings"
 	"text/template"
@@ -24,14 +25,38 @@ var fileTemplates = []struct{ file, tmpl string }{
 	{"spec.go", "spec.go.tmpl"},
 }
 
+// Options are what Generate renders besides the Spec.
+type Options struct {
+	// Interceptors, when set, are the label's Go interceptors: main
+	// registers them and interceptors/zz_mgw_registry.go lists them.
+	Interceptors *Interceptors
+}
+
+// Interceptors are the names of the functions of the label's
+// interceptors package that its APIs use. Each must be a Go identifier
+// the package declares (internal/interceptors checks that); Generate
+// refuses anything else.
+type Interceptors struct {
+	Request, Response []string
+}
+
+// RegistryFile is the registry's path in Generate's output.
+const RegistryFile = "interceptors/zz_mgw_registry.go"
+
 // Generate renders the main package of the gateway for spec.
 func Generate(spec *gateway.Spec) (map[string][]byte, error) {
+	return GenerateWith(spec, Options{})
+}
+
+// GenerateWith is Generate with interceptors.
+func GenerateWith(spec *gateway.Spec, opts Options) (map[string][]byte, error) {
 	if spec == nil {
 		return nil, fmt.Errorf("codegen: nil spec")
 	}
 	tmpl, err := template.New("").Funcs(template.FuncMap{
 		"quote":   strconv.Quote,
 		"literal": literal,
+		"ident":   ident,
 	}).ParseFS(templates.FS, "*.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("codegen: parse templates: %w", err)
@@ -40,14 +65,21 @@ func Generate(spec *gateway.Spec) (map[string][]byte, error) {
 		Label, MgwVersion string
 		Spec              gateway.Spec
 		PolicyCount       int
+		Interceptors      bool
+		Request, Response []string
 	}{
 		Label:       spec.Label,
 		MgwVersion:  spec.MgwVersion,
 		Spec:        *spec,
 		PolicyCount: len(spec.Policies.Application) + len(spec.Policies.Subscription) + len(spec.Policies.Advanced),
 	}
-	out := make(map[string][]byte, len(fileTemplates))
-	for _, ft := range fileTemplates {
+	files := fileTemplates
+	if ic := opts.Interceptors; ic != nil {
+		data.Interceptors, data.Request, data.Response = true, ic.Request, ic.Response
+		files = append(files[:len(files):len(files)], struct{ file, tmpl string }{RegistryFile, "registry.go.tmpl"})
+	}
+	out := make(map[string][]byte, len(files))
+	for _, ft := range files {
 		var buf bytes.Buffer
 		if err := tmpl.ExecuteTemplate(&buf, ft.tmpl, data); err != nil {
 			return nil, fmt.Errorf("codegen: render %s: %w", ft.file, err)
@@ -59,6 +91,20 @@ func Generate(spec *gateway.Spec) (map[string][]byte, error) {
 		out[ft.file] = src
 	}
 	return out, nil
+}
+
+// ident writes an interceptor name as an identifier, refusing anything
+// that is not a plain ASCII Go identifier (the template aborts).
+func ident(name string) (string, error) {
+	ok := name != "" && name != "_" && !token.Lookup(name).IsKeyword()
+	for i := 0; ok && i < len(name); i++ {
+		c := name[i]
+		ok = c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9'
+	}
+	if !ok {
+		return "", fmt.Errorf("interceptor name %q is not a Go identifier", name)
+	}
+	return name, nil
 }
 
 // format runs goimports-style formatting. On failure it reports the line of

@@ -23,6 +23,7 @@ type Config struct {
 	Throttling ThrottlingConfig       `yaml:"throttling"`
 	CORS       CORSConfig             `yaml:"cors"`
 	Validation ValidationConfig       `yaml:"validation"`
+	Tracing    TracingConfig          `yaml:"tracing"`
 	APIs       map[string]APIOverride `yaml:"apis"`
 	origins    map[string]string      // key path -> "file:line" or "MGW_X"
 	warnings   []string               // non-fatal findings of LoadConfig

@@ -64,6 +64,7 @@ var envVars = []envVar{
 	{name: "MGW_REDIS_URL_FILE", path: "redis.url_file"},
 	{name: "MGW_THROTTLING_ENABLED", path: "throttling.enabled"},
 	{name: "MGW_THROTTLING_REDIS_FALLBACK", path: "throttling.redis_fallback"},
+	{name: "MGW_OTEL_EXPORTER_OTLP_ENDPOINT", path: "tracing.endpoint"},
 }
 
 // cliVars belong to the mgw command; the gateway ignores them quietly.

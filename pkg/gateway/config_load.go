@@ -48,6 +48,7 @@ func LoadConfig(spec *Spec, file string, env []string) (Config, error) {
 		}
 	}
 	problems = append(problems, cfg.applyEnv(spec, env)...)
+	cfg.Tracing.readOTELEnv(env)
 	problems = append(problems, cfg.readSecretFiles()...)
 	problems = append(problems, cfg.validate(spec)...)
 	if len(problems) > 0 {

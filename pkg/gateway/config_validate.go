@@ -21,6 +21,9 @@ func (c *Config) validate(spec *Spec) []string {
 		}
 	}
 	port("http.port", c.HTTP.Port)
+	for _, p := range c.Tracing.validate() {
+		bad("tracing.endpoint", "%s", p)
+	}
 	port("https.port", c.HTTPS.Port)
 	if (c.HTTPS.CertFile == "") != (c.HTTPS.KeyFile == "") {
 		bad("https", "set both cert_file and key_file (MGW_TLS_CERT_FILE, MGW_TLS_KEY_FILE) to enable HTTPS, or neither")

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/intercept"
 )
 
 // exchange is the per-request state: one allocation holds the request
@@ -26,6 +28,7 @@ type exchange struct {
 	trustedPeer bool
 	clientGone  bool
 	aborted     bool
+	ireq        *intercept.Request // what the request interceptor saw, for the response one
 }
 
 // Slots of exchange.hv.

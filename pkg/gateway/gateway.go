@@ -39,6 +39,7 @@ type Gateway struct {
 	background []func(ctx context.Context)
 	shutdown   []func(ctx context.Context) error
 	mws        []Middleware
+	tracing    *tracing     // nil when tracing is off (tracing.go)
 	chain      http.Handler // nil when there is no middleware
 	started    bool
 	cors       *corsPolicies // nil when no API has CORS (cors.go)
@@ -87,6 +88,7 @@ func New(spec *Spec, cfg Config, logger *slog.Logger) (*Gateway, error) {
 	}
 	g.transports = ts
 	problems = append(problems, g.resolveEndpoints(&cfg)...)
+	problems = append(problems, g.resolveInterceptors()...)
 	if cfg.HTTPS.CertFile != "" && cfg.HTTPS.KeyFile != "" {
 		tc, err := serverTLSConfig(cfg.HTTPS)
 		if err != nil {

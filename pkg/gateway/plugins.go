@@ -3,11 +3,13 @@ package gateway
 import "context"
 
 // builtinMiddleware returns the gateway's own middleware in the order it
-// runs, outermost first: analytics sees every routed request and its
-// outcome, security authenticates and sets RequestInfo.Auth and KeyType,
-// blocking refuses what a blocking condition matches, throttling counts
-// what security and blocking let through, validation checks what
-// throttling let through against the API's schemas. Each feature adds itself
+// runs, outermost first: with tracing on, a server span covers the rest
+// and auth and throttling get spans of their own; analytics sees every
+// routed request and its outcome, security authenticates and sets
+// RequestInfo.Auth and KeyType, blocking refuses what a blocking condition
+// matches, throttling counts what security and blocking let through,
+// validation checks what throttling let through against the API's
+// schemas. Each feature adds itself
 // here from its own file; problems are configuration errors.
 func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 	add := func(mw Middleware, err error) {
@@ -19,12 +21,17 @@ func (g *Gateway) builtinMiddleware() (mws []Middleware, problems []string) {
 			mws = append(mws, mw)
 		}
 	}
-	_ = add
+	if err := g.newTracing(); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if g.tracing != nil {
+		add(g.tracing.serverSpans, nil)
+	}
 	add(g.newAnalytics())
 	add(g.newCORS())
-	add(g.newSecurity())
+	add(g.tracing.stage("auth")(g.newSecurity()))
 	add(g.newBlocking())
-	add(g.newThrottling())
+	add(g.tracing.stage("throttling")(g.newThrottling()))
 	add(g.newValidation())
 	return mws, problems
 }

@@ -59,6 +59,11 @@ func (ex *exchange) getBody() (io.ReadCloser, error) {
 // proxy forwards a routed request to the endpoint its key type selects.
 func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, ex *exchange) {
 	rt := ex.route
+	if rt.icpt != nil && rt.icpt.req != nil {
+		if r = g.interceptRequest(w, r, ex); r == nil {
+			return
+		}
+	}
 	grp := rt.prod
 	if ex.info.KeyType != KeyTypeProduction {
 		grp = rt.sand
@@ -101,6 +106,10 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, ex *exchange) {
 	start := grp.first()
 	var resp *http.Response
 	var err error
+	if g.tracing != nil {
+		span := g.tracing.backendSpan(r.Context(), out, ex)
+		defer func() { endBackendSpan(span, ex, resp, err) }()
+	}
 	for i := 0; i < n; i++ {
 		t := &grp.targets[(start+i)%n]
 		if i > 0 {
@@ -155,6 +164,9 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, ex *exchange) {
 		return
 	}
 	defer resp.Body.Close()
+	if rt.icpt != nil && rt.icpt.res != nil && !g.interceptResponse(r, w, resp, ex) {
+		return
+	}
 	g.copyResponse(w, resp, ex)
 }
 

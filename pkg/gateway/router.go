@@ -61,6 +61,7 @@ type route struct {
 	// validator checks requests (and responses) against the operation's
 	// schemas; nil when validation is off for it (validation.go).
 	validator *opValidator
+	icpt      *routeInterceptors // nil without Go interceptors (interceptors.go)
 }
 
 // Standard methods get array slots; others a short list.

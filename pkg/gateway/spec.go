@@ -7,6 +7,8 @@
 // module zips (internal/runtimedeps) and are vendored into each build.
 package gateway
 
+import "github.com/mgwio/mgw/pkg/gateway/intercept"
+
 // Spec is the compiled-in description of one label: its APIs, the throttling
 // policies they may reference and the label's default configuration.
 type Spec struct {
@@ -25,6 +27,11 @@ type Spec struct {
 	// DefaultConfig is the YAML text of labels/<label>/gateway.yaml, the
 	// compiled-in defaults that a config file and MGW_* variables override.
 	DefaultConfig string
+	// Interceptors returns the Go interceptors the gateway was built with,
+	// by the names APIs and resources use; nil means none. The generated
+	// main sets it. It is a function so that encoders that skip function
+	// fields (gob, the literal writer when nil) still handle a Spec.
+	Interceptors func() intercept.Set `json:"-"`
 }
 
 // API is one published API of the label.
@@ -62,6 +69,11 @@ type API struct {
 	SecurityTypes []string
 	// DisableSecurity turns authentication off for every resource.
 	DisableSecurity bool
+	// RequestInterceptor and ResponseInterceptor name the interceptors
+	// (x-wso2-request-interceptor, x-wso2-response-interceptor) of every
+	// resource that names none of its own.
+	RequestInterceptor  string
+	ResponseInterceptor string
 	// Resources are the API's operations, sorted by path then method.
 	Resources []Resource
 	// Schemas are the compiled schemas the resources' Validation refer to
@@ -92,6 +104,10 @@ type Resource struct {
 	// Validation holds the operation's compiled schemas; nil when it has
 	// none.
 	Validation *Validation
+	// RequestInterceptor and ResponseInterceptor name the resource's
+	// interceptors; they replace the API's.
+	RequestInterceptor  string
+	ResponseInterceptor string
 }
 
 // Secured reports whether requests to the resource must authenticate.
