@@ -27,10 +27,12 @@ install: build ## install mgw into $(PREFIX)/bin
 
 test: generate ## run every test with the race detector, end-to-end scripts included
 	$(GO) test -race -timeout 25m ./...
+	$(GO) test -race -tags mgw_otel -run Tracing ./pkg/gateway
 
 lint: generate ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags mgw_otel ./pkg/gateway
 
 fuzz: generate ## run each fuzz target for FUZZTIME (default 10s)
 	@set -e; for pkg in $$($(GO) list ./...); do \

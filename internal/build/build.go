@@ -44,6 +44,8 @@ type Request struct {
 	// Interceptors are the label's checked Go interceptors; nil when it
 	// has none.
 	Interceptors *interceptors.Checked
+	// Tracing compiles OpenTelemetry tracing in (gateway.TracingBuildTag).
+	Tracing bool
 }
 
 // Artifact describes a built gateway.
@@ -183,7 +185,11 @@ func goMod(require []runtimedeps.Module) []byte {
 // (-trimpath, no build ID, no VCS stamping). Third-party packages come
 // only from the build module's vendor/ folder (-mod=vendor).
 func compile(ctx context.Context, req Request, work, out string) error {
-	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-o", out, "./" + mainDir}
+	args := []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+	if req.Tracing {
+		args = append(args, "-tags", gateway.TracingBuildTag)
+	}
+	args = append(args, "-o", out, "./"+mainDir)
 	cmd := exec.CommandContext(ctx, req.Toolchain.Path, args...)
 	cmd.Dir = work
 	cmd.Env = append(buildEnv(req.Env), req.Target.env()...)

@@ -25,6 +25,7 @@ type buildOptions struct {
 	asJSON      bool
 	keepWorkdir bool
 	jobs        int
+	tracing     bool
 	deploy      deployOptions
 }
 
@@ -45,6 +46,11 @@ make one multi-platform image. --push REF uploads it to a registry with the
 credentials of 'docker login'. --k8s writes Kubernetes manifests and a
 kustomization to dist/<label>-k8s/. labels/<label>/deploy.yaml sets the
 image name, replicas, resources and more (docs/DEPLOY.md).
+
+With --tracing the gateways can export OpenTelemetry traces (switched on at
+deploy time by MGW_OTEL_EXPORTER_OTLP_ENDPOINT or the standard OTEL_*
+variables); without it the SDK and the OTLP exporter, about 13 MB, are left
+out of the binary.
 
 A Go toolchain (go1.26 or newer) is required: mgw uses 'go' from PATH, or
 the go command named by MGW_GO.`,
@@ -69,6 +75,7 @@ the go command named by MGW_GO.`,
 	f.BoolVar(&o.asJSON, "json", false, "print a JSON report of every artifact")
 	f.BoolVar(&o.keepWorkdir, "keep-workdir", false, "keep the generated Go module for debugging and print where it is")
 	f.IntVarP(&o.jobs, "jobs", "j", 2, "builds to run in parallel")
+	f.BoolVar(&o.tracing, "tracing", false, "compile OpenTelemetry tracing into the gateways (adds about 13 MB)")
 	f.StringVar(&o.deploy.image, "image", "", "also write the OCI image dist/<label>.oci.tar, named `REF` (write --image=REF; --image alone takes deploy.yaml's image or mgw/<label>:latest)")
 	f.Lookup("image").NoOptDefVal = autoImage
 	f.StringVar(&o.deploy.push, "push", "", "build the image and push it to `REF` (credentials from 'docker login')")
@@ -181,7 +188,7 @@ func runBuild(ctx context.Context, g *globals, o *buildOptions, labels []string)
 			results[i], errs[i] = build.Build(ctx, build.Request{
 				Spec: j.spec, Target: j.target, Toolchain: tc, OutDir: outDir,
 				Suffixed: suffixed, KeepWorkdir: o.keepWorkdir, Env: os.Environ(),
-				Interceptors: checked[j.spec.Label],
+				Interceptors: checked[j.spec.Label], Tracing: o.tracing,
 			})
 		}()
 	}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mgwio/mgw/pkg/gateway"
 )
 
 const regenerate = "run `go generate ./internal/runtimedeps` (every make target does)"
@@ -71,7 +73,7 @@ func TestEmbeddedModulesCoverRuntime(t *testing.T) {
 			have[p] = m.Path + "@" + m.Version
 		}
 	}
-	cmd := exec.Command("go", "list", "-deps", "-json=ImportPath,Standard,Module", "./pkg/gateway/...")
+	cmd := exec.Command("go", "list", "-deps", "-tags", gateway.TracingBuildTag, "-json=ImportPath,Standard,Module", "./pkg/gateway/...")
 	cmd.Dir = filepath.Join("..", "..")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -107,8 +107,8 @@ func (g *Gateway) proxy(w http.ResponseWriter, r *http.Request, ex *exchange) {
 	var resp *http.Response
 	var err error
 	if g.tracing != nil {
-		span := g.tracing.backendSpan(r.Context(), out, ex)
-		defer func() { endBackendSpan(span, ex, resp, err) }()
+		end := g.tracing.backendSpan(r.Context(), out, ex)
+		defer func() { end(resp, err) }()
 	}
 	for i := 0; i < n; i++ {
 		t := &grp.targets[(start+i)%n]

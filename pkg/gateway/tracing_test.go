@@ -1,3 +1,5 @@
+//go:build mgw_otel
+
 package gateway
 
 import (

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mgwio/mgw/internal/build"
 	"github.com/mgwio/mgw/internal/runtimedeps"
+	"github.com/mgwio/mgw/pkg/gateway"
 )
 
 // runtimePattern is what gateways compile from this module.
@@ -107,7 +108,9 @@ func listModules(root string) (runtimedeps.Manifest, error) {
 	pkgs := map[modKey]map[string]bool{}
 	for _, t := range build.SupportedTargets() {
 		env := []string{"GOOS=" + t.OS, "GOARCH=" + t.Arch, "CGO_ENABLED=0"}
-		out, err := goCmd(root, env, "list", "-deps", "-json=ImportPath,Standard,Module", runtimePattern)
+		// With the tracing tag: a gateway built with mgw build --tracing
+		// needs those modules too.
+		out, err := goCmd(root, env, "list", "-deps", "-tags", gateway.TracingBuildTag, "-json=ImportPath,Standard,Module", runtimePattern)
 		if err != nil {
 			return runtimedeps.Manifest{}, err
 		}

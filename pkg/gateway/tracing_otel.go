@@ -1,3 +1,5 @@
+//go:build mgw_otel
+
 package gateway
 
 import (
@@ -5,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -17,47 +18,6 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
-
-// TracingConfig turns on OpenTelemetry traces, exported over OTLP/HTTP.
-type TracingConfig struct {
-	// Endpoint is the OTLP/HTTP base URL, e.g. http://collector:4318
-	// (MGW_OTEL_EXPORTER_OTLP_ENDPOINT); spans go to <endpoint>/v1/traces.
-	// Empty leaves tracing off unless OTEL_EXPORTER_OTLP_ENDPOINT or
-	// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set.
-	Endpoint string `yaml:"endpoint"`
-	// otelEnv notes that a standard OTEL_EXPORTER_OTLP_* endpoint variable
-	// turned tracing on; disabled that OTEL_SDK_DISABLED=true turned it off.
-	otelEnv  bool
-	disabled bool
-}
-
-// on reports whether the gateway traces.
-func (t TracingConfig) on() bool { return !t.disabled && (t.Endpoint != "" || t.otelEnv) }
-
-// readOTELEnv notes the standard variables that switch tracing on or off.
-func (t *TracingConfig) readOTELEnv(env []string) {
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		switch k {
-		case "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT":
-			t.otelEnv = t.otelEnv || v != ""
-		case "OTEL_SDK_DISABLED":
-			t.disabled = strings.EqualFold(strings.TrimSpace(v), "true")
-		}
-	}
-}
-
-// validate checks the endpoint.
-func (t TracingConfig) validate() []string {
-	if t.Endpoint == "" {
-		return nil
-	}
-	u, err := url.Parse(t.Endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return []string{"is not an http(s) base URL such as http://collector:4318 (credentials go in OTEL_EXPORTER_OTLP_HEADERS)"}
-	}
-	return nil
-}
 
 // tracing is the gateway's tracer; nil when tracing is off, so the request
 // path tests one pointer.
@@ -179,13 +139,14 @@ func (t *tracing) stageSpan(name string, mw Middleware) Middleware {
 	}
 }
 
-// backendSpan starts the client span of a backend call and puts its trace
-// context into the outbound headers (traceparent, tracestate, baggage).
-func (t *tracing) backendSpan(ctx context.Context, out *http.Request, ex *exchange) trace.Span {
+// backendSpan starts the client span of a backend call, puts its trace
+// context into the outbound headers (traceparent, tracestate, baggage)
+// and returns what ends it with the call's outcome.
+func (t *tracing) backendSpan(ctx context.Context, out *http.Request, ex *exchange) func(*http.Response, error) {
 	_, span := t.tracer.Start(ctx, "backend "+out.Method, trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(semconv.HTTPRequestMethodKey.String(out.Method)))
 	t.prop.Inject(trace.ContextWithSpan(ctx, span), propagation.HeaderCarrier(out.Header))
-	return span
+	return func(resp *http.Response, err error) { endBackendSpan(span, ex, resp, err) }
 }
 
 // endBackendSpan records the outcome of the backend call.
