@@ -78,7 +78,7 @@ func (c *converter) api() gateway.API {
 	api.Transports = c.transports(ext)
 	api.ThrottlingTier = c.tier("#", ext)
 	api.SubscriptionTiers = c.subscriptionTiers(ext)
-	api.SecurityTypes = c.appSecurity(ext)
+	api.SecurityTypes, api.OptionalSecurity = c.appSecurity(ext)
 	api.CORS = c.cors(ext)
 
 	c.named = c.namedEndpoints(ext[ExtEndpoints])
