@@ -27,6 +27,8 @@ type issuer struct {
 	keys atomic.Pointer[[]jwt.Key]
 	jwks *jwksSource // nil without a JWKS URL
 	file []jwt.Key   // keys from cert_file
+	// mapping is cfg.ClaimMapping for jwt.MapClaims.
+	mapping []jwt.ClaimMap
 }
 
 // jwtEntry is a verified token.
@@ -44,6 +46,9 @@ func newJWTVerifier(g *Gateway, issuers []JWTIssuer, path string, cfg *Config) (
 	var problems []string
 	for _, ic := range issuers {
 		is := &issuer{cfg: ic, skew: cfg.JWT.Skew}
+		for _, m := range ic.ClaimMapping {
+			is.mapping = append(is.mapping, jwt.ClaimMap{Remote: m.Remote, Local: m.Local})
+		}
 		if ic.Skew > 0 {
 			is.skew = ic.Skew
 		}
@@ -111,6 +116,9 @@ func (v *jwtVerifier) verify(token string, now time.Time) (*jwtEntry, error) {
 		err = t.VerifyWith(keys)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := t.MapClaims(is.mapping, is.cfg.ConsumerKeyClaim); err != nil {
 		return nil, err
 	}
 	if err := t.Claims.ValidateTime(now, is.skew); err != nil {

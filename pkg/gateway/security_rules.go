@@ -40,6 +40,11 @@ func (s *security) authorizeJWT(e *jwtEntry, info *RequestInfo, scheme string) i
 		auth.SubscriptionTier = unauthenticatedTier
 		if c.SubscribedAPIs == nil && c.Application == nil {
 			auth.ApplicationID, auth.ApplicationName = unknownApp, unknownApp
+			if e.iss.cfg.ConsumerKeyClaim != "" && c.ConsumerKey != "" {
+				// A third-party token names its client, not an API
+				// Manager application: count per client.
+				auth.ApplicationID = c.ConsumerKey
+			}
 		}
 	case sub == nil:
 		return CodeResourceForbidden
