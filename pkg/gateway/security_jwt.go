@@ -77,6 +77,16 @@ func newJWTVerifier(g *Gateway, issuers []JWTIssuer, path string, cfg *Config) (
 		}
 		is.keys.Store(&all)
 		v.issuers[ic.Issuer] = is
+		if path == "jwt" {
+			// Say once how tokens without subscribedAPIs (API Manager
+			// 4.x JWTs carry none) are treated: an offline gateway cannot
+			// look subscriptions up.
+			if ic.ValidateSubscription {
+				g.log.Info("JWT issuer: tokens without subscribedAPIs are refused (403, 900908)", "issuer", ic.Issuer)
+			} else {
+				g.log.Info("JWT issuer: tokens without subscribedAPIs (API Manager 4.x JWTs) are accepted without a subscription check, throttled as tier Unauthenticated; set validate_subscription: true to refuse them", "issuer", ic.Issuer)
+			}
+		}
 	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n  "))
