@@ -262,7 +262,7 @@ type minterKey struct{}
 // JWT signed with the key of $WORK/jwt.pem.
 func cmdJWT(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 || neg {
-		ts.Fatalf("usage: jwt VAR [--api Name:Version[:Tier]]... [--scope S]... [--keytype K] [--sub USER] [--app-tier T] [--ttl D]")
+		ts.Fatalf("usage: jwt VAR [--api Name:Version[:Tier]]... [--scope S]... [--keytype K] [--sub USER] [--app-tier T] [--ttl D] [--format 2.x|3.x|4.x] [--consumer-key K]")
 	}
 	minter, ok := ts.Value(minterKey{}).(*jwtmint.Minter)
 	if !ok {
@@ -294,6 +294,10 @@ func cmdJWT(ts *testscript.TestScript, neg bool, args []string) {
 			d, err := time.ParseDuration(args[1])
 			ts.Check(err)
 			c.TTL = d
+		case "--format":
+			c.Format = args[1]
+		case "--consumer-key":
+			c.ConsumerKey = args[1]
 		default:
 			ts.Fatalf("jwt: unknown flag %s", args[0])
 		}

@@ -1,7 +1,11 @@
-// Package jwtmint issues API Manager 2.x style JWT access tokens for
-// end-to-end tests and the demo: RS256, an x5t header, and the claims the
-// gateway reads (application, subscribedAPIs, keytype, scope). It plays the
-// API Manager's key manager; gateways never import it.
+// Package jwtmint issues API Manager style JWT access tokens for end-to-end
+// tests and the demo: RS256, an x5t header, and the claims of API Manager
+// 2.x (application, subscribedAPIs, keytype, consumerKey, iat in
+// milliseconds), 3.x (the same with aud and azp as the consumer key,
+// tierInfo, application uuid, iat in seconds) or 4.x JWT access tokens
+// (sub, aut, aud, azp, client_id, scope; no subscriptions, application or
+// keytype). It plays the API Manager's key manager; gateways never import
+// it.
 package jwtmint
 
 import (
@@ -74,11 +78,23 @@ type Claims struct {
 	AppTier   string
 	TTL       time.Duration // default one hour
 	Issuer    string        // default Issuer
-	Audience  string        // default Audience
+	Audience  string        // default Audience (2.x); 3.x and 4.x use the consumer key
 	NotBefore time.Time
+	// Format is FormatAPIM2 (the default), FormatAPIM3 or FormatAPIM4.
+	Format string
+	// ConsumerKey is the application's OAuth client id; default
+	// "mgwTestConsumerKey".
+	ConsumerKey string
 }
 
-// Token signs an API Manager 2.x style access token.
+// Token formats of Claims.Format.
+const (
+	FormatAPIM2 = "2.x"
+	FormatAPIM3 = "3.x"
+	FormatAPIM4 = "4.x"
+)
+
+// Token signs an API Manager style access token of c.Format.
 func (m *Minter) Token(c Claims) (string, error) {
 	now := time.Now()
 	orDefault := func(v, d string) string {
@@ -116,6 +132,34 @@ func (m *Minter) Token(c Claims) (string, error) {
 		"scope": scope, "keytype": orDefault(c.KeyType, "PRODUCTION"),
 		"subscribedAPIs": subs, "consumerKey": "mgwTestConsumerKey",
 		"exp": now.Add(ttl).Unix(), "iat": now.UnixMilli(), "jti": fmt.Sprintf("%x", now.UnixNano()),
+	}
+	ck := orDefault(c.ConsumerKey, "mgwTestConsumerKey")
+	payload["consumerKey"] = ck
+	switch c.Format {
+	case "", FormatAPIM2:
+	case FormatAPIM3:
+		// API Manager 3.x: the consumer key is the audience and azp, no
+		// consumerKey claim; tierInfo per subscription tier; iat in s.
+		delete(payload, "consumerKey")
+		payload["aud"], payload["azp"], payload["iat"] = orDefault(c.Audience, ck), ck, now.Unix()
+		payload["sub"] = orDefault(c.Subject, "admin") + "@carbon.super"
+		payload["application"].(map[string]any)["uuid"] = "2b7a5c1e-6f0d-4a43-9c1b-3f7e8d2a9b10"
+		tiers := map[string]any{}
+		for _, a := range c.APIs {
+			tiers[orDefault(a.Tier, "Unlimited")] = map[string]any{"tierQuotaType": "requestCount", "stopOnQuotaReach": true, "spikeArrestLimit": 0, "spikeArrestUnit": nil}
+		}
+		payload["tierInfo"] = tiers
+	case FormatAPIM4:
+		// API Manager 4.x JWT access token: who and which client, nothing
+		// about subscriptions, the application or the key type.
+		payload = map[string]any{
+			"sub": orDefault(c.Subject, "admin"), "aut": "APPLICATION_USER",
+			"aud": []string{orDefault(c.Audience, ck)}, "nbf": now.Add(-time.Second).Unix(), "azp": ck,
+			"scope": scope, "iss": orDefault(c.Issuer, Issuer), "exp": now.Add(ttl).Unix(),
+			"iat": now.Unix(), "jti": fmt.Sprintf("%x", now.UnixNano()), "client_id": ck,
+		}
+	default:
+		return "", fmt.Errorf("jwtmint: unknown token format %q; use %s, %s or %s", c.Format, FormatAPIM2, FormatAPIM3, FormatAPIM4)
 	}
 	if !c.NotBefore.IsZero() {
 		payload["nbf"] = c.NotBefore.Unix()

@@ -25,7 +25,8 @@
 //	                                      (mgw also reads access-control-expose-headers and access-control-max-age)
 //	x-wso2-disable-security         API, operation  true turns authentication off
 //	x-wso2-auth-header              API   header carrying the credentials
-//	x-wso2-application-security     API   {security-types: [oauth2, basic_auth, api_key]}
+//	x-wso2-application-security     API   {security-types: [oauth2, basic_auth, api_key], optional: true|false}
+//	                                      (optional: a request without credentials passes as anonymous)
 //	x-wso2-owner                    API   provider of the API
 //	x-wso2-transports               API   [http, https]
 //	x-wso2-context                  API   (mgw) context without the version

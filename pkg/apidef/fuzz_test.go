@@ -85,6 +85,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(petsYAML))
 	f.Add([]byte(base))
 	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte(strings.Replace(base, "paths:", "x-wso2-subscription-tiers: [Gold, '', {a: 1}]\nx-wso2-application-security: {security-types: [oauth2], optional: true}\npaths:", 1)))
 	f.Add([]byte("swagger: 2.0\ninfo: {title: t, version: 1}\npaths: {/x: {get: {responses: {200: {description: d}}}}}\n"))
 	f.Add([]byte(`{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{"/a":{"$ref":"#/paths/~1a"}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

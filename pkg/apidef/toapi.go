@@ -82,7 +82,7 @@ func (c *converter) api() gateway.API {
 	api.Transports = c.transports(ext)
 	api.ThrottlingTier = c.tier("#", ext)
 	api.SubscriptionTiers = c.subscriptionTiers(ext)
-	api.SecurityTypes = c.appSecurity(ext)
+	api.SecurityTypes, api.OptionalSecurity = c.appSecurity(ext)
 	api.CORS = c.cors(ext)
 	api.RequestInterceptor, api.ResponseInterceptor = c.interceptors("#", ext)
 

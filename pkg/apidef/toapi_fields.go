@@ -127,16 +127,19 @@ func (c *converter) transports(ext map[string]any) []string {
 // securityTypes are the values of x-wso2-application-security.security-types.
 var securityTypes = map[string]bool{"oauth2": true, "basic_auth": true, "api_key": true}
 
-func (c *converter) appSecurity(ext map[string]any) []string {
+// appSecurity reads x-wso2-application-security: the accepted
+// credentials and whether they are optional (a request without any passes
+// as anonymous).
+func (c *converter) appSecurity(ext map[string]any) ([]string, bool) {
 	raw, ok := ext[ExtApplicationSecurity]
 	if !ok {
-		return nil
+		return nil, false
 	}
 	loc := pointer(ExtApplicationSecurity)
 	var as mgwAppSecurity
 	if err := decodeStrict(raw, &as); err != nil {
 		c.add(loc, "%s: %v", ExtApplicationSecurity, err)
-		return nil
+		return nil, false
 	}
 	if len(as.SecurityTypes) == 0 {
 		c.add(loc, "security-types is empty; list one or more of oauth2, basic_auth, api_key")
@@ -146,10 +149,7 @@ func (c *converter) appSecurity(ext map[string]any) []string {
 			c.add(loc, "security type %q is not supported; use oauth2, basic_auth or api_key", t)
 		}
 	}
-	if as.Optional {
-		c.add(loc+"/optional", "optional application security (relying on %s) is not supported by mgw; remove optional: true", ExtMutualSSL)
-	}
-	return as.SecurityTypes
+	return as.SecurityTypes, as.Optional
 }
 
 func (c *converter) cors(ext map[string]any) *gateway.CORS {

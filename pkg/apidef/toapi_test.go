@@ -47,6 +47,23 @@ func TestToAPIBase(t *testing.T) {
 	}
 }
 
+// optional: true makes credentials optional (MGW 3.x's field).
+func TestToAPIOptionalSecurity(t *testing.T) {
+	for doc, want := range map[string]bool{
+		edit("paths:", "x-wso2-application-security: {security-types: [oauth2, api_key], optional: true}\npaths:"):  true,
+		edit("paths:", "x-wso2-application-security: {security-types: [oauth2, api_key], optional: false}\npaths:"): false,
+		base: false,
+	} {
+		api, problems := ToAPI("pets.yaml", mustDecode(t, doc))
+		if len(problems) > 0 {
+			t.Fatal(Problems(problems))
+		}
+		if api.OptionalSecurity != want {
+			t.Errorf("OptionalSecurity = %v, want %v for\n%s", api.OptionalSecurity, want, doc)
+		}
+	}
+}
+
 // ToAPI reports what is wrong, where, and what to do.
 func TestToAPIProblems(t *testing.T) {
 	tests := []struct {
@@ -120,8 +137,8 @@ func TestToAPIProblems(t *testing.T) {
 			[]string{"#/paths/~1pets/get/x-wso2-cors: extension x-wso2-cors is not supported by mgw on an operation"}},
 		{"extension on a path item", edit("    get:", "    x-wso2-throttling-tier: Gold\n    get:"),
 			[]string{"#/paths/~1pets/x-wso2-throttling-tier: extension x-wso2-throttling-tier is not supported by mgw on a path; put it on the operations"}},
-		{"optional application security", edit("paths:", "x-wso2-application-security: {security-types: [oauth2], optional: true}\npaths:"),
-			[]string{"#/x-wso2-application-security/optional: optional application security"}},
+		{"optional not a boolean", edit("paths:", "x-wso2-application-security: {security-types: [oauth2], optional: 'yes'}\npaths:"),
+			[]string{"#/x-wso2-application-security: x-wso2-application-security:"}},
 		{"unknown security type", edit("paths:", "x-wso2-application-security: {security-types: [oauth2, jwt]}\npaths:"),
 			[]string{`security type "jwt" is not supported; use oauth2, basic_auth or api_key`}},
 		{"bad transport", edit("paths:", "x-wso2-transports: [http, ws]\npaths:"),

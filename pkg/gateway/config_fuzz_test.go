@@ -17,6 +17,7 @@ func FuzzConfigFile(f *testing.F) {
 		"http: &a\n  port: 1\nhttps: *a\n", "apis:\n  \"PetStore/1.0.0\":\n    sandbox: &e {urls: [http://x]}\n    production: {<<: *e, timeout: 1s}\n",
 		"log:\n  level: |\n    debug\n", "server:\n  max_body_bytes: 10MiB\n  shutdown_grace: 0\n", "http:\n\tport: 1\n",
 		"key_manager:\n  password: fuzz-secret-1\n", "http:\n  port: !!str 1\n", "x: &a [*a]\n",
+		"jwt:\n  issuers:\n    - issuer: https://idp\n      cert_file: k.pem\n      consumer_key_claim: azp\n      claim_mapping:\n        - {remote: scp, local: scope}\n        - {remote: x, local: exp}\n",
 	} {
 		f.Add(s)
 	}

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"net/http"
+	"net/textproto"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -73,6 +75,16 @@ func (s *security) middleware(next http.Handler) http.Handler {
 		t0 := time.Now()
 		r2, code, scheme := s.authenticate(r, info)
 		info.SecurityTime = time.Since(t0)
+		if code == codeAbsent {
+			if info.API.OptionalSecurity && len(info.Resource.Scopes) == 0 {
+				// No credentials at all: anonymous, as on a resource
+				// without security. A resource that needs scopes still
+				// needs a token: an anonymous caller holds none.
+				next.ServeHTTP(w, r)
+				return
+			}
+			code = CodeMissingCredentials
+		}
 		if code != 0 {
 			s.reject(w, info.API, code, scheme)
 			return
@@ -99,9 +111,14 @@ func allowed(api *API) (oauth2, basic, apiKey bool) {
 	return oauth2, basic, apiKey
 }
 
+// codeAbsent is authenticate's answer for a request that presents no
+// credentials at all (not even a malformed header): 900902, unless the
+// API's security is optional.
+const codeAbsent = -1
+
 // authenticate checks the request's credentials; it returns the request
-// to forward (credentials removed when configured), or a fault code and
-// the scheme that was tried.
+// to forward (credentials removed when configured), or a fault code
+// (codeAbsent for no credentials) and the scheme that was tried.
 func (s *security) authenticate(r *http.Request, info *RequestInfo) (*http.Request, int, string) {
 	api := info.API
 	oauth2, basic, apiKey := allowed(api)
@@ -111,10 +128,17 @@ func (s *security) authenticate(r *http.Request, info *RequestInfo) (*http.Reque
 	}
 	value := r.Header.Get(header)
 	if value == "" && apiKey {
-		return s.apiKeyAuth(r, info)
+		r2, code, scheme := s.apiKeyAuth(r, info)
+		if _, present := r.Header[textproto.CanonicalMIMEHeaderKey(header)]; code == codeAbsent && present {
+			return nil, CodeMissingCredentials, "" // an empty header is presented, not absent
+		}
+		return r2, code, scheme
 	}
 	if value == "" {
-		return nil, CodeMissingCredentials, ""
+		if _, present := r.Header[textproto.CanonicalMIMEHeaderKey(header)]; present {
+			return nil, CodeMissingCredentials, "" // an empty header is presented, not absent
+		}
+		return nil, codeAbsent, ""
 	}
 	scheme, cred, ok := strings.Cut(value, " ")
 	if !ok || cred == "" || strings.Contains(cred, " ") {
@@ -164,6 +188,9 @@ func (s *security) apiKeyAuth(r *http.Request, info *RequestInfo) (*http.Request
 		key = r.URL.Query().Get(apiKeyName)
 		fromQuery = key != ""
 	}
+	if _, inHeader := r.Header[textproto.CanonicalMIMEHeaderKey(apiKeyName)]; key == "" && !inHeader && !presentInQuery(r.URL.RawQuery) {
+		return nil, codeAbsent, schemeAPIKey
+	}
 	if key == "" {
 		return nil, CodeMissingCredentials, schemeAPIKey
 	}
@@ -184,6 +211,17 @@ func (s *security) apiKeyAuth(r *http.Request, info *RequestInfo) (*http.Request
 	u.RawQuery = q.Encode()
 	r2.URL = &u
 	return r2, 0, schemeAPIKey
+}
+
+// presentInQuery reports whether the raw query has an apikey parameter,
+// even an empty one: that is a credential presented, not an absent one.
+func presentInQuery(raw string) bool {
+	if !strings.Contains(raw, apiKeyName) {
+		return false
+	}
+	q, _ := url.ParseQuery(raw)
+	_, ok := q[apiKeyName]
+	return ok
 }
 
 // reject sends the fault of code, with WWW-Authenticate on 401.

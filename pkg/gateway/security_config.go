@@ -3,8 +3,11 @@ package gateway
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/jwt"
 )
 
 // SecurityConfig is how the gateway authenticates API requests.
@@ -56,6 +59,25 @@ type JWTIssuer struct {
 	Skew time.Duration `yaml:"skew"`
 	// ValidateSubscription rejects tokens that carry no subscribedAPIs.
 	ValidateSubscription bool `yaml:"validate_subscription"`
+	// ConsumerKeyClaim names the claim that holds the consumer key (the
+	// OAuth client id of the application), as MGW 3.x's consumerKeyClaim:
+	// e.g. azp, client_id or aud (the first value of an array). Empty
+	// means API Manager's consumerKey claim. With it, a token without an
+	// application claim is throttled per consumer key.
+	ConsumerKeyClaim string `yaml:"consumer_key_claim"`
+	// ClaimMapping copies claims of a third-party issuer to the names the
+	// gateway reads, before subscription and scope checks (MGW 3.x's
+	// [[jwtTokenConfig.claims]] remoteClaim/localClaim).
+	ClaimMapping []ClaimMapping `yaml:"claim_mapping"`
+}
+
+// ClaimMapping is one remote claim → local claim mapping.
+type ClaimMapping struct {
+	// Remote is the claim in the issuer's tokens, e.g. scp.
+	Remote string `yaml:"remote"`
+	// Local is the claim the gateway reads: sub, scope, consumerKey,
+	// keytype, application or subscribedAPIs.
+	Local string `yaml:"local"`
 }
 
 // CORSConfig is the gateway's default CORS policy, for APIs without their
@@ -186,7 +208,38 @@ func (c *Config) checkIssuer(p string, is JWTIssuer) []string {
 	if is.Skew < 0 {
 		out = append(out, c.where(p+".skew")+": must not be negative")
 	}
+	if is.ConsumerKeyClaim != "" && !validClaimName(is.ConsumerKeyClaim) {
+		out = append(out, c.where(p+".consumer_key_claim")+fmt.Sprintf(": %q is not a claim name", is.ConsumerKeyClaim))
+	}
+	locals := map[string]bool{}
+	for j, m := range is.ClaimMapping {
+		mp := fmt.Sprintf("%s.claim_mapping[%d]", p, j)
+		if !validClaimName(m.Remote) {
+			out = append(out, c.where(mp+".remote")+fmt.Sprintf(": %q is not a claim name", m.Remote))
+		}
+		if !slices.Contains(jwt.MappableClaims, m.Local) {
+			out = append(out, c.where(mp+".local")+fmt.Sprintf(": %q is not a claim the gateway reads; use %s", m.Local, strings.Join(jwt.MappableClaims, ", ")))
+		}
+		if locals[m.Local] {
+			out = append(out, c.where(mp+".local")+fmt.Sprintf(": %q is mapped twice; keep one", m.Local))
+		}
+		locals[m.Local] = true
+	}
 	return out
+}
+
+// validClaimName accepts printable names without spaces, at most 256
+// bytes.
+func validClaimName(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // checkServiceURL accepts an absolute http(s) URL without credentials.

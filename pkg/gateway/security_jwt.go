@@ -27,6 +27,8 @@ type issuer struct {
 	keys atomic.Pointer[[]jwt.Key]
 	jwks *jwksSource // nil without a JWKS URL
 	file []jwt.Key   // keys from cert_file
+	// mapping is cfg.ClaimMapping for jwt.MapClaims.
+	mapping []jwt.ClaimMap
 }
 
 // jwtEntry is a verified token.
@@ -44,6 +46,9 @@ func newJWTVerifier(g *Gateway, issuers []JWTIssuer, path string, cfg *Config) (
 	var problems []string
 	for _, ic := range issuers {
 		is := &issuer{cfg: ic, skew: cfg.JWT.Skew}
+		for _, m := range ic.ClaimMapping {
+			is.mapping = append(is.mapping, jwt.ClaimMap{Remote: m.Remote, Local: m.Local})
+		}
 		if ic.Skew > 0 {
 			is.skew = ic.Skew
 		}
@@ -72,6 +77,16 @@ func newJWTVerifier(g *Gateway, issuers []JWTIssuer, path string, cfg *Config) (
 		}
 		is.keys.Store(&all)
 		v.issuers[ic.Issuer] = is
+		if path == "jwt" {
+			// Say once how tokens without subscribedAPIs (API Manager
+			// 4.x JWTs carry none) are treated: an offline gateway cannot
+			// look subscriptions up.
+			if ic.ValidateSubscription {
+				g.log.Info("JWT issuer: tokens without subscribedAPIs are refused (403, 900908)", "issuer", ic.Issuer)
+			} else {
+				g.log.Info("JWT issuer: tokens without subscribedAPIs (API Manager 4.x JWTs) are accepted without a subscription check, throttled as tier Unauthenticated; set validate_subscription: true to refuse them", "issuer", ic.Issuer)
+			}
+		}
 	}
 	if len(problems) > 0 {
 		return nil, errors.New(strings.Join(problems, "\n  "))
@@ -111,6 +126,9 @@ func (v *jwtVerifier) verify(token string, now time.Time) (*jwtEntry, error) {
 		err = t.VerifyWith(keys)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := t.MapClaims(is.mapping, is.cfg.ConsumerKeyClaim); err != nil {
 		return nil, err
 	}
 	if err := t.Claims.ValidateTime(now, is.skew); err != nil {

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/mgwio/mgw/pkg/gateway/internal/jwt"
@@ -26,6 +27,13 @@ func (s *security) authorizeJWT(e *jwtEntry, info *RequestInfo, scheme string) i
 		ConsumerKey:   c.ConsumerKey,
 		Scopes:        e.scopes,
 	}
+	// API Manager 3.x/4.x tokens name the client in azp or client_id
+	// rather than consumerKey.
+	clientOnly := false
+	if auth.ConsumerKey == "" {
+		auth.ConsumerKey = cmp.Or(string(c.AuthorizedParty), string(c.ClientID))
+		clientOnly = auth.ConsumerKey != ""
+	}
 	if c.Application != nil {
 		auth.ApplicationID = string(c.Application.ID)
 		auth.ApplicationName = string(c.Application.Name)
@@ -40,6 +48,11 @@ func (s *security) authorizeJWT(e *jwtEntry, info *RequestInfo, scheme string) i
 		auth.SubscriptionTier = unauthenticatedTier
 		if c.SubscribedAPIs == nil && c.Application == nil {
 			auth.ApplicationID, auth.ApplicationName = unknownApp, unknownApp
+			if (clientOnly || e.iss.cfg.ConsumerKeyClaim != "") && auth.ConsumerKey != "" {
+				// A third-party token names its client, not an API
+				// Manager application: count per client.
+				auth.ApplicationID = auth.ConsumerKey
+			}
 		}
 	case sub == nil:
 		return CodeResourceForbidden

@@ -74,6 +74,12 @@ type API struct {
 	// resource that names none of its own.
 	RequestInterceptor  string
 	ResponseInterceptor string
+	// OptionalSecurity (x-wso2-application-security optional: true) lets
+	// a request that presents no credentials at all through as anonymous,
+	// throttled like a resource without security (the Unauthenticated
+	// policy, per client IP); credentials that are presented must be
+	// valid, and resources with scopes still need them.
+	OptionalSecurity bool
 	// Resources are the API's operations, sorted by path then method.
 	Resources []Resource
 	// Schemas are the compiled schemas the resources' Validation refer to

@@ -44,7 +44,9 @@ type routeLimits struct {
 	// conditional groups: the policy's key plus "|c" and the group number.
 	apiGroupKeys, resGroupKeys [][]byte
 	ctxVer                     string // "context:version" for subscription keys
-	secured                    bool
+	// anonymous: requests without credentials may reach the resource
+	// (no security, or optional security), counted as Unauthenticated.
+	anonymous bool
 }
 
 // throttleCheck is one counter a request touches.
@@ -116,7 +118,7 @@ func newThrottler(spec *Spec, cfg Config, log *slog.Logger, now func() time.Time
 		}
 		for j := range a.Resources {
 			r := &a.Resources[j]
-			rl := &routeLimits{api: apiLimit, ctxVer: ctxVer, secured: a.Secured(r)}
+			rl := &routeLimits{api: apiLimit, ctxVer: ctxVer, anonymous: !a.Secured(r) || a.OptionalSecurity}
 			if apiLimit != nil {
 				rl.apiKey = counterKey(nil, apiLimit, ctxVer)
 				rl.apiGroupKeys = groupKeys(rl.apiKey, apiLimit)
@@ -282,7 +284,7 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 				add(l, nil, auth.ApplicationID, auth.Username)
 			}
 		}
-	case !rl.secured && t.unauth != nil:
+	case rl.anonymous && t.unauth != nil:
 		var ipb [64]byte
 		ip := info.ClientIP.AppendTo(ipb[:0])
 		off := len(s.buf)

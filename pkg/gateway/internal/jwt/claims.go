@@ -22,6 +22,10 @@ type Claims struct {
 	Scope       StringList   `json:"scope"`
 	KeyType     string       `json:"keytype"`
 	ConsumerKey string       `json:"consumerKey"`
+	// AuthorizedParty (azp) and ClientID (client_id) name the OAuth
+	// client in API Manager 3.x/4.x and other issuers' tokens.
+	AuthorizedParty Text `json:"azp"`
+	ClientID        Text `json:"client_id"`
 	// Application is the API Manager application of the token.
 	Application *Application `json:"application"`
 	// SubscribedAPIs is nil when the claim is absent (or null), and

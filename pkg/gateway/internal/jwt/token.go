@@ -53,7 +53,9 @@ type Token struct {
 	Claims Claims
 	// signingInput is the first two segments exactly as transmitted.
 	signingInput string
-	signature    []byte
+	// payload is the decoded payload, for MapClaims.
+	payload   []byte
+	signature []byte
 }
 
 // Parse splits and decodes a compact JWS of at most maxBytes bytes
@@ -83,7 +85,7 @@ func Parse(token string, maxBytes int) (*Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: signature: %v", ErrMalformed, err)
 	}
-	t := &Token{signingInput: token[:len(h)+1+len(p)], signature: sig}
+	t := &Token{signingInput: token[:len(h)+1+len(p)], signature: sig, payload: pb}
 	if err := strictUnmarshal(hb, &t.Header); err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
 	}
