@@ -9,29 +9,6 @@ import (
 	"time"
 )
 
-// startBareFasthttp builds fastproxy/ and runs it in front of the shared
-// backend: the fasthttp engine's own floor, beside bare (net/http).
-func startBareFasthttp(ctx context.Context, env *Env) (Target, error) {
-	bin := filepath.Join(env.Dir, "fastproxy")
-	if err := goBuild(ctx, env.Go, "internal/benchmark/load/fastproxy", bin); err != nil {
-		return Target{}, err
-	}
-	port, err := freePort()
-	if err != nil {
-		return Target{}, err
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(port)
-	p, err := env.start("fastproxy", bin, []string{"-addr", addr, "-backend", env.Backend}, nil)
-	if err != nil {
-		return Target{}, err
-	}
-	url := fmt.Sprintf("http://%s/size/%d", addr, env.Body)
-	if err := waitReady(ctx, p, url, 10*time.Second); err != nil {
-		return Target{}, err
-	}
-	return Target{URL: url, PID: p.PID()}, nil
-}
-
 // startGatewayFasthttp builds fastgw/ (once per run) and runs it: the
 // gateway's handler and backend client behind a fasthttp server through
 // fasthttpadaptor, configured as the gateway variant is.
