@@ -29,6 +29,24 @@ type analytics struct {
 	rec      *usage.Recorder
 	up       *usage.Uploader  // nil when uploads are off
 	accepted [3]atomic.Uint64 // by usage.Kind - 1
+	// hosts and agents keep the last Host and User-Agent (see record).
+	hosts, agents lastString
+}
+
+// lastString hands out a copy of the last string it was given, made once
+// while the value repeats: values that come from a request alias its whole
+// header block (a JWT included), and a queued event must not keep that
+// alive. With 10,000 events queued behind a slow writer, aliasing cost
+// ~20 MiB of peak RSS in the secured load benchmark.
+type lastString struct{ p atomic.Pointer[string] }
+
+func (l *lastString) of(s string) string {
+	if p := l.p.Load(); p != nil && *p == s {
+		return *p
+	}
+	s = strings.Clone(s)
+	l.p.Store(&s)
+	return s
 }
 
 // newAnalytics builds the analytics middleware when analytics.enabled is
@@ -133,7 +151,9 @@ func (a *analytics) record(ex *exchange, r *http.Request) {
 	now := time.Now()
 	e := a.rec.Event()
 	e.Kind, e.Time = kind, now
-	e.ClientType, e.CorrelationID = info.KeyType, info.ID
+	// The id may be the client's X-Request-Id, the path a slice of the
+	// request line: copies, so the event holds no part of the request.
+	e.ClientType, e.CorrelationID = info.KeyType, strings.Clone(info.ID)
 	if au := &info.Auth; au.Authenticated {
 		e.ConsumerKey, e.ApplicationName, e.ApplicationID, e.ApplicationOwner = au.ConsumerKey, au.ApplicationName, au.ApplicationID, au.ApplicationOwner
 		e.UserName, e.UserTenant = au.Username, userTenant(au.Username)
@@ -151,7 +171,7 @@ func (a *analytics) record(ex *exchange, r *http.Request) {
 		}
 		e.APICreatorTenant = contextTenant(api.Context)
 	}
-	e.ResourcePath = info.BackendPath
+	e.ResourcePath = strings.Clone(info.BackendPath)
 	if e.ResourcePath == "" {
 		e.ResourcePath = "/"
 	}
@@ -161,10 +181,10 @@ func (a *analytics) record(ex *exchange, r *http.Request) {
 	e.Method = r.Method
 	e.Hostname = a.cfg.Hostname
 	if e.Hostname == "" {
-		e.Hostname = hostOnly(r.Host)
+		e.Hostname = a.hosts.of(hostOnly(r.Host))
 	}
 	e.UserIP = info.ClientIP
-	e.UserAgent = r.Header.Get("User-Agent")
+	e.UserAgent = a.agents.of(r.Header.Get("User-Agent"))
 	e.RequestTime, e.ThrottledOut = info.Start, info.ThrottledOut
 	// Whole milliseconds first, so service time + backend time is the
 	// response time exactly.
