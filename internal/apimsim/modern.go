@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/mgwio/mgw/pkg/apim"
@@ -138,22 +137,11 @@ func (s *Server) handleModernBlacklist(w http.ResponseWriter, r *http.Request) {
 // handleModernList serves GET /apis of Publisher v1/v4: APIInfo items and
 // the paging links inside pagination.
 func (s *Server) handleModernList(w http.ResponseWriter, r *http.Request) {
-	params, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		writeBadRequest(w, "the query string is not valid URL encoding ("+err.Error()+"); escape spaces as %20 and '%' as %25")
+	lr, ok := parseListRequest(w, r)
+	if !ok {
 		return
 	}
-	offset, limit, err := parsePaging(params)
-	if err != nil {
-		writeBadRequest(w, err.Error())
-		return
-	}
-	query := params.Get("query")
-	terms, err := parseSearchQuery(query)
-	if err != nil {
-		writeBadRequest(w, err.Error())
-		return
-	}
+	offset, limit, query, terms := lr.offset, lr.limit, lr.query, lr.terms
 	label := strings.ToLower(labelOf(terms))
 	if s.misbehave(w, r, label) {
 		return

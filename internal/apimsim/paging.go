@@ -2,6 +2,7 @@ package apimsim
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,6 +22,35 @@ func parsePaging(q url.Values) (offset, limit int, err error) {
 		return 0, 0, err
 	}
 	return offset, limit, nil
+}
+
+// listRequest is what a Publisher GET /apis asks for, of any version.
+type listRequest struct {
+	params        url.Values
+	offset, limit int
+	query         string
+	terms         []searchTerm
+}
+
+// parseListRequest reads a GET /apis query string: paging and the search
+// query. On a bad request it answers 400 and reports false.
+func parseListRequest(w http.ResponseWriter, r *http.Request) (listRequest, bool) {
+	var lr listRequest
+	var err error
+	if lr.params, err = url.ParseQuery(r.URL.RawQuery); err != nil {
+		writeBadRequest(w, "the query string is not valid URL encoding ("+err.Error()+"); escape spaces as %20 and '%' as %25")
+		return lr, false
+	}
+	if lr.offset, lr.limit, err = parsePaging(lr.params); err != nil {
+		writeBadRequest(w, err.Error())
+		return lr, false
+	}
+	lr.query = lr.params.Get("query")
+	if lr.terms, err = parseSearchQuery(lr.query); err != nil {
+		writeBadRequest(w, err.Error())
+		return lr, false
+	}
+	return lr, true
 }
 
 // intParam reads an integer query parameter of at least min.

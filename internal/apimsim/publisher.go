@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/mgwio/mgw/pkg/apim"
@@ -41,22 +40,11 @@ func nullable(s string) *string {
 
 // handleListAPIs serves GET /api/am/publisher/v0.14/apis.
 func (s *Server) handleListAPIs(w http.ResponseWriter, r *http.Request) {
-	params, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		writeBadRequest(w, "the query string is not valid URL encoding ("+err.Error()+"); escape spaces as %20 and '%' as %25")
+	lr, ok := parseListRequest(w, r)
+	if !ok {
 		return
 	}
-	offset, limit, err := parsePaging(params)
-	if err != nil {
-		writeBadRequest(w, err.Error())
-		return
-	}
-	query := params.Get("query")
-	terms, err := parseSearchQuery(query)
-	if err != nil {
-		writeBadRequest(w, err.Error())
-		return
-	}
+	params, offset, limit, query, terms := lr.params, lr.offset, lr.limit, lr.query, lr.terms
 	expand := strings.EqualFold(params.Get("expand"), "true")
 
 	label := strings.ToLower(labelOf(terms))
@@ -80,6 +68,7 @@ func (s *Server) handleListAPIs(w http.ResponseWriter, r *http.Request) {
 		item := e.raw
 		if !expand {
 			a := &e.api
+			var err error
 			item, err = encodeJSON(apiInfo{ID: a.ID, Name: a.Name, Description: nullable(a.Description), Context: a.Context,
 				Version: a.Version, Provider: a.Provider, Status: a.Status, ThumbnailURI: nullable(a.ThumbnailURI)})
 			if err != nil {
