@@ -29,15 +29,7 @@ func checkBlocking(c BlockingCondition, add func(msg string, field ...string)) {
 		checkIP(c.IP, "ip", add)
 	case BlockIPRange:
 		need = []string{"startingIP", "endingIP"}
-		start, okS := checkIP(c.StartingIP, "startingIP", add)
-		end, okE := checkIP(c.EndingIP, "endingIP", add)
-		switch {
-		case !okS || !okE:
-		case start.Is4() != end.Is4():
-			add("startingIP and endingIP must both be IPv4 or both IPv6", "endingIP")
-		case end.Less(start):
-			add(fmt.Sprintf("endingIP %s is before startingIP %s", end, start), "endingIP")
-		}
+		checkIPRange(c.StartingIP, c.EndingIP, add)
 	case "":
 		add(fmt.Sprintf("type is missing; use %s", orList(blockTypes)), "type")
 		return

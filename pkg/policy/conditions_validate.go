@@ -37,6 +37,20 @@ func checkGroups(level string, groups []ConditionalGroup, add func(msg string, f
 	}
 }
 
+// checkIPRange validates startingIP and endingIP of a range condition:
+// both addresses, of one family, in order.
+func checkIPRange(startingIP, endingIP string, add func(msg string, field ...string)) {
+	start, okS := checkIP(startingIP, "startingIP", add)
+	end, okE := checkIP(endingIP, "endingIP", add)
+	switch {
+	case !okS || !okE:
+	case start.Is4() != end.Is4():
+		add("startingIP and endingIP must both be IPv4 or both IPv6", "endingIP")
+	case end.Less(start):
+		add(fmt.Sprintf("endingIP %s is before startingIP %s", end, start), "endingIP")
+	}
+}
+
 // checkCondition validates one condition: its type, the fields the type
 // needs, and no fields of another type.
 func checkCondition(c Condition, add func(msg string, field ...string)) {
@@ -47,15 +61,7 @@ func checkCondition(c Condition, add func(msg string, field ...string)) {
 		checkIP(c.IP, "ip", add)
 	case ConditionIPRange:
 		need = []string{"startingIP", "endingIP"}
-		start, okS := checkIP(c.StartingIP, "startingIP", add)
-		end, okE := checkIP(c.EndingIP, "endingIP", add)
-		switch {
-		case !okS || !okE:
-		case start.Is4() != end.Is4():
-			add("startingIP and endingIP must both be IPv4 or both IPv6", "endingIP")
-		case end.Less(start):
-			add(fmt.Sprintf("endingIP %s is before startingIP %s", end, start), "endingIP")
-		}
+		checkIPRange(c.StartingIP, c.EndingIP, add)
 	case ConditionHeader:
 		need = []string{"name"}
 		allowed = []string{"value"}
