@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ type Server struct {
 	certFile string
 	keyFile  string
 	extra    []string // more redis-server arguments
+	dir      string   // the server's working directory (a replica's sync files land there)
 	cmd      *exec.Cmd
 }
 
@@ -94,6 +96,7 @@ func FreePort(t testing.TB) int {
 func start(t testing.TB, password, certFile, keyFile string, clientTLS *tls.Config) *Server {
 	t.Helper()
 	requireServer(t)
+	certFile, keyFile = absPath(t, certFile), absPath(t, keyFile)
 	s := &Server{t: t, Port: FreePort(t), Password: password, TLS: clientTLS, certFile: certFile, keyFile: keyFile}
 	s.Restart()
 	t.Cleanup(s.Stop)
@@ -140,6 +143,12 @@ func (s *Server) Restart() {
 	}
 	args = append(args, s.extra...)
 	cmd := exec.Command("redis-server", args...)
+	// A replica's full resync writes temp-*.rdb into the working
+	// directory: keep it out of the package under test.
+	if s.dir == "" {
+		s.dir = s.t.TempDir()
+	}
+	cmd.Dir = s.dir
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("starting redis-server: %v", err)
 	}
@@ -190,4 +199,18 @@ func (s *Server) Cli(args ...string) string {
 		return err.Error() + ": " + string(out)
 	}
 	return string(out)
+}
+
+// absPath makes a file argument independent of the server's working
+// directory ("" stays "").
+func absPath(t testing.TB, file string) string {
+	t.Helper()
+	if file == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatalf("redis-server file argument %q: %v", file, err)
+	}
+	return abs
 }
