@@ -31,7 +31,7 @@ func newModernState(cat *catalog, v apim.Version) (*modernState, error) {
 			List  []apim.ModernPolicy `json:"list"`
 		}{List: []apim.ModernPolicy{}}
 		for _, p := range list.List {
-			mp, err := modernPolicyOf(p, level, false)
+			mp, err := modernPolicyOf(p, level, false, v)
 			if err != nil {
 				return nil, err
 			}
@@ -49,7 +49,7 @@ func newModernState(cat *catalog, v apim.Version) (*modernState, error) {
 		if err := json.Unmarshal(raw, &p); err != nil {
 			return nil, fmt.Errorf("advanced policy %s: %w", id, err)
 		}
-		mp, err := modernPolicyOf(p, levelAdvanced, true)
+		mp, err := modernPolicyOf(p, levelAdvanced, true, v)
 		if err != nil {
 			return nil, err
 		}
@@ -69,27 +69,6 @@ func newModernState(cat *catalog, v apim.Version) (*modernState, error) {
 		}
 	}
 	return m, nil
-}
-
-// routeModern registers the 3.x (v1) or 4.x (v4) endpoints.
-func (s *Server) routeModern(mux *http.ServeMux) {
-	rest := s.opts.Version.RESTVersion()
-	pub := "/api/am/publisher/" + rest
-	adm := "/api/am/admin/" + rest
-	mux.HandleFunc("POST /client-registration/"+s.opts.Version.DCRVersion()+"/register", s.handleRegister)
-	mux.Handle("GET "+pub+"/apis", s.requireScope(scopeAPIView, s.handleModernList))
-	mux.Handle("GET "+pub+"/apis/{apiId}", s.requireScope(scopeAPIView, s.handleModernGet))
-	mux.Handle("GET "+pub+"/apis/{apiId}/swagger", s.requireScope(scopeAPIView, s.handleModernSwagger))
-	if s.opts.Version == apim.V4 {
-		mux.Handle("GET "+pub+"/apis/{apiId}/deployments", s.requireScope(scopeAPIView, s.handleDeployments))
-	}
-	mux.Handle("GET "+adm+"/throttling/policies/{level}", s.requireScope(scopeTierView, s.handleModernPolicies))
-	mux.Handle("GET "+adm+"/throttling/policies/advanced/{policyId}", s.requireScope(scopeTierView, s.handleModernAdvanced))
-	blocking := "/throttling/blacklist"
-	if s.opts.Version == apim.V4 {
-		blocking = "/throttling/deny-policies" // 4.x renamed the resource
-	}
-	mux.Handle("GET "+adm+blocking, s.requireScope(scopeBlacklistView, s.handleModernBlacklist))
 }
 
 // modernBlockingCondition is the v1/v4 BlockingCondition: the value is a
@@ -215,26 +194,22 @@ func (s *Server) handleDeployments(w http.ResponseWriter, r *http.Request) {
 		writeNotFound(w, fmt.Sprintf("Requested API with Id '%s' not found", id))
 		return
 	}
+	// APIRevisionDeploymentList has a list and, unlike most lists, no count.
 	list := struct {
-		Count int          `json:"count"`
-		List  []deployment `json:"list"`
+		List []deployment `json:"list"`
 	}{List: []deployment{}}
 	for _, env := range environmentsOf(&e.api) {
 		list.List = append(list.List, deployment{RevisionUUID: revisionID(e.api.ID), Name: env, VHost: "localhost", DisplayOnDevportal: true})
 	}
-	list.Count = len(list.List)
 	writeJSON(w, http.StatusOK, list)
 }
 
-// handleModernPolicies serves GET /throttling/policies/{level} of Admin v1/v4.
-func (s *Server) handleModernPolicies(w http.ResponseWriter, r *http.Request) {
-	level := r.PathValue("level")
-	body, ok := s.modern.policies[level]
-	if !ok {
-		writeNotFound(w, fmt.Sprintf("Throttling policy level '%s' does not exist; use one of %s", level, strings.Join(policyLevels, ", ")))
-		return
+// modernPolicies serves GET /throttling/policies/<level> of Admin v1/v4:
+// every policy of one level (application, subscription or advanced).
+func (s *Server) modernPolicies(level string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, http.StatusOK, s.modern.policies[level])
 	}
-	writeRaw(w, http.StatusOK, body)
 }
 
 // handleModernAdvanced serves GET /throttling/policies/advanced/{policyId}

@@ -46,9 +46,7 @@ type modernAPI struct {
 	Provider            string                    `json:"provider"`
 	LifeCycleStatus     string                    `json:"lifeCycleStatus"`
 	IsDefaultVersion    bool                      `json:"isDefaultVersion"`
-	IsRevision          bool                      `json:"isRevision"`
-	RevisionedAPIID     *string                   `json:"revisionedApiId"`
-	RevisionID          int                       `json:"revisionId"`
+	*revisionInfo                                 // 4.x only: v1's API has no revisions
 	Type                string                    `json:"type"`
 	Transport           []string                  `json:"transport"`
 	Tags                []string                  `json:"tags"`
@@ -67,8 +65,18 @@ type modernAPI struct {
 	CORSConfiguration   *apim.CORSConfiguration   `json:"corsConfiguration"`
 }
 
+// revisionInfo is what Publisher v4's API says about revisions: an API
+// that is no revision has isRevision false, revisionedApiId null and
+// revisionId 0.
+type revisionInfo struct {
+	IsRevision      bool    `json:"isRevision"`
+	RevisionedAPIID *string `json:"revisionedApiId"`
+	RevisionID      int     `json:"revisionId"`
+}
+
 // endpointSecurity3 is 3.x's APIEndpointSecurity (top level of the API;
-// 4.x moved it into endpointConfig). The password is never sent back.
+// 4.x moved it into endpointConfig). The type is BASIC or DIGEST, as the
+// definition's enum says; the password is never sent back.
 type endpointSecurity3 struct {
 	Type     string `json:"type"`
 	Username string `json:"username"`
@@ -104,7 +112,7 @@ func modernOf(a *apim.API, v apim.Version, revision string) ([]byte, error) {
 	if v == apim.V3 {
 		m.GatewayEnvironments = []string{"Production and Sandbox"}
 		if sec := a.EndpointSecurity; sec != nil && sec.Type != "" {
-			m.EndpointSecurity = &endpointSecurity3{Type: strings.ToLower(sec.Type), Username: sec.Username}
+			m.EndpointSecurity = &endpointSecurity3{Type: strings.ToUpper(sec.Type), Username: sec.Username}
 		}
 		names := []string{}
 		for _, l := range a.Labels {
@@ -116,8 +124,11 @@ func modernOf(a *apim.API, v apim.Version, revision string) ([]byte, error) {
 		}
 		m.Labels = raw
 	}
+	if v == apim.V4 {
+		m.revisionInfo = &revisionInfo{}
+	}
 	if revision != "" {
-		m.ID, m.IsRevision, m.RevisionedAPIID, m.RevisionID = revision, true, &a.ID, 1
+		m.ID, m.revisionInfo = revision, &revisionInfo{IsRevision: true, RevisionedAPIID: &a.ID, RevisionID: 1}
 	}
 	ec := strings.TrimSpace(a.EndpointConfig)
 	switch {
@@ -180,17 +191,19 @@ type deployment struct {
 	SuccessDeployedTime *string `json:"successDeployedTime"`
 }
 
-// modernPolicyOf renders a 2.6 policy in the v1/v4 shape; withGroups keeps
-// the conditional groups (the single advanced policy), else they are left
-// out as the list (AdvancedThrottlePolicyInfo) does.
-func modernPolicyOf(p apim.ThrottlePolicy, level string, withGroups bool) (apim.ModernPolicy, error) {
+// modernPolicyOf renders a 2.6 policy in the v1/v4 shape of version v;
+// withGroups keeps the conditional groups (the single advanced policy), else
+// they are left out as the list (AdvancedThrottlePolicyInfo) does. Only v4's
+// ThrottlePolicy has the type member (ApplicationThrottlePolicy, ...).
+func modernPolicyOf(p apim.ThrottlePolicy, level string, withGroups bool, v apim.Version) (apim.ModernPolicy, error) {
 	m := apim.ModernPolicy{PolicyID: p.PolicyID, PolicyName: p.PolicyName, DisplayName: p.DisplayName, Description: p.Description,
 		IsDeployed: p.IsDeployed, RateLimitCount: p.RateLimitCount, RateLimitTimeUnit: p.RateLimitTimeUnit,
 		CustomAttributes: p.CustomAttributes, StopOnQuotaReach: p.StopOnQuotaReach, BillingPlan: p.BillingPlan}
-	switch level {
-	case levelApplication:
+	switch {
+	case v != apim.V4:
+	case level == levelApplication:
 		m.Type = "ApplicationThrottlePolicy"
-	case levelSubscription:
+	case level == levelSubscription:
 		m.Type = "SubscriptionThrottlePolicy"
 	default:
 		m.Type = "AdvancedThrottlePolicy"
