@@ -258,11 +258,13 @@ func cmdNFiles(ts *testscript.TestScript, neg bool, args []string) {
 type minterKey struct{}
 
 // jwt VAR [--api Name:Version[:Tier]]... [--scope S]... [--keytype K]
-// [--sub USER] [--app-tier T] [--ttl D]: set VAR to an API Manager style
-// JWT signed with the key of $WORK/jwt.pem.
+// [--sub USER] [--app-tier T] [--ttl D] [--claim NAME=VALUE]...: set VAR
+// to an API Manager style JWT signed with the key of $WORK/jwt.pem. A
+// --claim VALUE that is JSON (true, 42, ["a"]) is that value, anything
+// else a string.
 func cmdJWT(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) < 1 || neg {
-		ts.Fatalf("usage: jwt VAR [--api Name:Version[:Tier]]... [--scope S]... [--keytype K] [--sub USER] [--app-tier T] [--ttl D] [--format 2.x|3.x|4.x] [--consumer-key K]")
+		ts.Fatalf("usage: jwt VAR [--api Name:Version[:Tier]]... [--scope S]... [--keytype K] [--sub USER] [--app-tier T] [--ttl D] [--format 2.x|3.x|4.x] [--consumer-key K] [--claim NAME=VALUE]...")
 	}
 	minter, ok := ts.Value(minterKey{}).(*jwtmint.Minter)
 	if !ok {
@@ -298,6 +300,19 @@ func cmdJWT(ts *testscript.TestScript, neg bool, args []string) {
 			c.Format = args[1]
 		case "--consumer-key":
 			c.ConsumerKey = args[1]
+		case "--claim":
+			k, v, ok := strings.Cut(args[1], "=")
+			if !ok || k == "" {
+				ts.Fatalf("jwt: --claim wants NAME=VALUE")
+			}
+			var val any = v
+			if json.Valid([]byte(v)) {
+				ts.Check(json.Unmarshal([]byte(v), &val))
+			}
+			if c.Extra == nil {
+				c.Extra = map[string]any{}
+			}
+			c.Extra[k] = val
 		default:
 			ts.Fatalf("jwt: unknown flag %s", args[0])
 		}

@@ -85,6 +85,9 @@ type Claims struct {
 	// ConsumerKey is the application's OAuth client id; default
 	// "mgwTestConsumerKey".
 	ConsumerKey string
+	// Extra are custom claims (an issuer's own, such as a department),
+	// added last: they replace a standard claim of the same name.
+	Extra map[string]any
 }
 
 // Token formats of Claims.Format.
@@ -163,6 +166,9 @@ func (m *Minter) Token(c Claims) (string, error) {
 	}
 	if !c.NotBefore.IsZero() {
 		payload["nbf"] = c.NotBefore.Unix()
+	}
+	for k, v := range c.Extra {
+		payload[k] = v
 	}
 	sum := sha1.Sum(m.cert)
 	header := map[string]any{"typ": "JWT", "alg": "RS256", "x5t": base64.RawURLEncoding.EncodeToString([]byte(hex.EncodeToString(sum[:])))}

@@ -59,3 +59,20 @@ func TestFormats(t *testing.T) {
 		t.Error("an unknown format was accepted")
 	}
 }
+
+// Extra claims are added to every format and replace standard ones.
+func TestExtraClaims(t *testing.T) {
+	m, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{FormatAPIM2, FormatAPIM3, FormatAPIM4} {
+		tok, err := m.Token(Claims{Format: f, Subject: "alice", Extra: map[string]any{"department": "sales", "sub": "bob"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := payload(t, tok); p["department"] != "sales" || p["sub"] != "bob" {
+			t.Errorf("%s token: %v", f, p)
+		}
+	}
+}

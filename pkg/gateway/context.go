@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/netip"
 	"time"
+
+	"github.com/mgwio/mgw/pkg/gateway/intercept"
 )
 
 // Key types select which of an API's endpoints serves a request.
@@ -89,6 +91,12 @@ type AuthContext struct {
 	// opaque token's validation, if any; it goes to the backend in
 	// security.end_user_jwt_header. It is a credential: never log it.
 	EndUserToken string
+
+	// token is the verified JWT's claims (JSON, claim mapping applied)
+	// for the interceptors' Auth.Claims; nil for other credentials. It is
+	// shared with the token cache and every request with the same token,
+	// and never changes.
+	token *intercept.TokenClaims
 }
 
 type exchangeKey struct{}

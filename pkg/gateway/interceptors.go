@@ -192,14 +192,18 @@ func interceptedRequest(r *http.Request, ex *exchange) *intercept.Request {
 	return req
 }
 
-// authFor copies what security learned into the interceptors' view.
+// authFor copies what security learned into the interceptors' view. The
+// JWT claims stay undecoded until an interceptor asks for them; decoding
+// makes a map of the request's own, so the shared claims never change.
 func authFor(a *AuthContext) intercept.Auth {
-	return intercept.Auth{
+	ia := intercept.Auth{
 		Authenticated: a.Authenticated, Scheme: a.Scheme, Subject: a.Username,
 		ConsumerKey: a.ConsumerKey, ApplicationID: a.ApplicationID, ApplicationName: a.ApplicationName,
 		ApplicationOwner: a.ApplicationOwner, ApplicationTier: a.ApplicationTier,
 		SubscriptionTier: a.SubscriptionTier, Scopes: append([]string(nil), a.Scopes...),
 	}
+	ia.SetTokenClaims(a.token)
+	return ia
 }
 
 // limitedBody notes that reading the client's body went over

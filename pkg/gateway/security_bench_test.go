@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,7 +15,7 @@ func benchVerifier(b *testing.B, cacheSize int) (*jwtVerifier, string) {
 	key := rsaTestKey(b)
 	cfg := secured(writePublicKey(b, key.Public()))
 	cfg.Security.TokenCacheSize = cacheSize
-	g := &Gateway{cfg: cfg}
+	g := &Gateway{cfg: cfg, log: slog.New(slog.DiscardHandler)}
 	v, err := newJWTVerifier(g, cfg.jwtIssuers(), "jwt", &cfg)
 	if err != nil {
 		b.Fatal(err)

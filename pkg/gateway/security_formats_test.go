@@ -57,7 +57,10 @@ func TestAPIManager3And4Tokens(t *testing.T) {
 				return
 			}
 			info := cap.get()
-			info.Auth.Scopes = nil
+			if info.Auth.token == nil {
+				t.Error("no claims for interceptors")
+			}
+			info.Auth.Scopes, info.Auth.token = nil, nil
 			if resp.StatusCode != 200 || !reflect.DeepEqual(info.Auth, tc.want) || info.KeyType != tc.keyType {
 				t.Fatalf("%d %s\nauth %+v, key type %s\nwant %+v, %s", resp.StatusCode, body, info.Auth, info.KeyType, tc.want, tc.keyType)
 			}

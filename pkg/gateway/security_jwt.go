@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mgwio/mgw/pkg/gateway/intercept"
 	"github.com/mgwio/mgw/pkg/gateway/internal/jwt"
 )
 
@@ -36,6 +37,10 @@ type jwtEntry struct {
 	claims *jwt.Claims
 	iss    *issuer
 	scopes []string // the scope claim split at spaces; shared, read-only
+	// token is the claims as JSON, claim mapping applied (see
+	// jwt.Token.Payload), for interceptors; shared, read-only, decoded
+	// only by interceptors that ask.
+	token intercept.TokenClaims
 }
 
 // newJWTVerifier loads the keys of every issuer; path names the config
@@ -134,7 +139,7 @@ func (v *jwtVerifier) verify(token string, now time.Time) (*jwtEntry, error) {
 	if err := t.Claims.ValidateTime(now, is.skew); err != nil {
 		return nil, err
 	}
-	e := &jwtEntry{claims: &t.Claims, iss: is, scopes: t.Claims.Scope.Fields()}
+	e := &jwtEntry{claims: &t.Claims, iss: is, scopes: t.Claims.Scope.Fields(), token: intercept.MakeTokenClaims(t.Payload())}
 	v.cache.put(token, e, t.Claims.Expiry.Add(is.skew))
 	return e, nil
 }

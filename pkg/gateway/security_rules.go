@@ -26,6 +26,7 @@ func (s *security) authorizeJWT(e *jwtEntry, info *RequestInfo, scheme string) i
 		Username:      c.Subject,
 		ConsumerKey:   c.ConsumerKey,
 		Scopes:        e.scopes,
+		token:         &e.token,
 	}
 	// API Manager 3.x/4.x tokens name the client in azp or client_id
 	// rather than consumerKey.

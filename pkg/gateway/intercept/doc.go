@@ -34,6 +34,10 @@
 // is answered with a 500 fault and logged with its stack; the gateway goes
 // on serving. Interceptors run concurrently for concurrent requests: shared
 // state needs its own locking.
+//
+// req.Auth describes the authenticated caller; Auth.Claims, Claim and
+// ClaimString give the claims of the caller's verified JWT (access token
+// or API key), decoded only when asked.
 package intercept
 
 // Set is the interceptors a gateway was built with, by the names OpenAPI

@@ -71,6 +71,11 @@ type Auth struct {
 	SubscriptionTier string
 	// Scopes are the scopes the token granted.
 	Scopes []string
+
+	// token is the verified JWT's claims: shared and undecoded until
+	// Claims replaces it with a decoded copy of this Auth's own. One
+	// pointer, so the Request stays in its allocation size class.
+	token *TokenClaims
 }
 
 // HasScope reports whether the token granted scope.

@@ -18,7 +18,9 @@ type ClaimMap struct {
 // iss, aud or the times.
 var MappableClaims = []string{"sub", "scope", "consumerKey", "keytype", "application", "subscribedAPIs"}
 
-// MapClaims re-reads t's claims with mapping applied and, when
+// MapClaims re-reads t's claims with mapping applied (Payload then
+// returns the mapped claims: Local names with the Remote values, Remote
+// names kept) and, when
 // consumerKeyClaim is set, takes the consumer key from that claim (a
 // string, or the first string of an array such as aud). Call it only
 // after the signature verified.
@@ -46,7 +48,7 @@ func (t *Token) MapClaims(mapping []ClaimMap, consumerKeyClaim string) error {
 		if err := strictUnmarshal(b, &c); err != nil {
 			return fmt.Errorf("%w: mapped claims: %v", ErrMalformed, err)
 		}
-		t.Claims = c
+		t.Claims, t.payload = c, b
 	}
 	if consumerKeyClaim != "" {
 		ck, err := firstString(raw[consumerKeyClaim])

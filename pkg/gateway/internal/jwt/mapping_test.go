@@ -2,6 +2,7 @@ package jwt
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -64,4 +65,29 @@ func FuzzMapClaims(f *testing.F) {
 			t.Fatalf("error is not ErrMalformed: %v", err)
 		}
 	})
+}
+
+// Payload is the token's JSON as sent, and after a mapping that changed
+// something the mapped claims: the local name carries the remote value,
+// the remote name stays.
+func TestPayloadFollowsMapping(t *testing.T) {
+	raw := `{"iss":"https://idp","scp":"pizza:read","scope":"replaced","x":{"n":1}}`
+	tok := parsePayload(t, raw)
+	if string(tok.Payload()) != raw {
+		t.Fatalf("payload before mapping = %s", tok.Payload())
+	}
+	if err := tok.MapClaims([]ClaimMap{{Remote: "absent", Local: "sub"}}, ""); err != nil || string(tok.Payload()) != raw {
+		t.Fatalf("a mapping that changed nothing changed the payload: %s %v", tok.Payload(), err)
+	}
+	if err := tok.MapClaims([]ClaimMap{{Remote: "scp", Local: "scope"}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(tok.Payload(), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"iss": "https://idp", "scp": "pizza:read", "scope": "pizza:read", "x": map[string]any{"n": 1.0}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mapped payload = %v, want %v", got, want)
+	}
 }

@@ -53,7 +53,8 @@ type Token struct {
 	Claims Claims
 	// signingInput is the first two segments exactly as transmitted.
 	signingInput string
-	// payload is the decoded payload, for MapClaims.
+	// payload is the decoded payload; MapClaims replaces it with the
+	// mapped claims.
 	payload   []byte
 	signature []byte
 }
@@ -100,6 +101,12 @@ func Parse(token string, maxBytes int) (*Token, error) {
 	}
 	return t, nil
 }
+
+// Payload returns the token's claims as JSON, as the gateway reads them:
+// the decoded payload, with the claim mapping applied once MapClaims
+// changed something. It is shared with the token: callers must not
+// modify it.
+func (t *Token) Payload() []byte { return t.payload }
 
 // decodeSegment decodes base64url with or without '=' padding.
 func decodeSegment(s string) ([]byte, error) {
