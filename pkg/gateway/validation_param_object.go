@@ -124,6 +124,10 @@ func (pc *paramCheck) objectValue(st *validationState, r *http.Request, path, qu
 			if pr.sub {
 				return b, paramValue{found: true, msg: "property " + quoteName(pr.key) + ": nested arrays and objects are not supported in parameters"}
 			}
+			if pr.key == "" {
+				// openapi3filter reads an empty name as the object itself.
+				return b, paramValue{found: true, msg: "a property name cannot be empty"}
+			}
 			mark := len(b)
 			b = appendMember(b, n, pr.key)
 			out, isNil, msg := appendPrim(b, pc.extra, pr.val)
