@@ -11,7 +11,6 @@ import (
 func (pc *paramCheck) objectValue(st *validationState, r *http.Request, path, query string, b []byte) ([]byte, paramValue) {
 	pairs := st.pairs[:0]
 	defer func() { st.pairs = pairs[:0] }()
-	bad := paramValue{found: true, msg: "a value must be a list of object properties as name" + pc.valueDelim + "value separated by " + quoteName(pc.delim)}
 	firstWins, isQuery := false, pc.in == ParamQuery
 	var ok bool
 	switch pc.in {
@@ -24,7 +23,7 @@ func (pc *paramCheck) objectValue(st *validationState, r *http.Request, path, qu
 			return b, paramValue{found: true, msg: msg}
 		}
 		if pairs, ok = appendPairs(pairs, rest, pc.delim, pc.valueDelim); !ok {
-			return b, bad
+			return b, pc.badPairs()
 		}
 	case ParamHeader:
 		vals := r.Header[pc.name]
@@ -36,7 +35,7 @@ func (pc *paramCheck) objectValue(st *validationState, r *http.Request, path, qu
 			src = strings.Join(vals, ",")
 		}
 		if pairs, ok = appendPairs(pairs, src, ",", pc.valueDelim); !ok {
-			return b, bad
+			return b, pc.badPairs()
 		}
 	case ParamCookie:
 		if pc.explode {
@@ -47,7 +46,7 @@ func (pc *paramCheck) objectValue(st *validationState, r *http.Request, path, qu
 			return b, paramValue{isNil: true}
 		}
 		if pairs, ok = appendPairs(pairs, c.Value, ",", ","); !ok {
-			return b, bad
+			return b, pc.badPairs()
 		}
 	case ParamQuery:
 		switch {
@@ -66,7 +65,7 @@ func (pc *paramCheck) objectValue(st *validationState, r *http.Request, path, qu
 			st.vals = queryValues(st.vals[:0], query, pc.name)
 			if len(st.vals) > 0 {
 				if pairs, ok = appendPairs(pairs, st.vals[0], pc.delim, pc.delim); !ok {
-					return b, bad
+					return b, pc.badPairs()
 				}
 			}
 		}
@@ -154,6 +153,11 @@ func (pc *paramCheck) objectValue(st *validationState, r *http.Request, path, qu
 			(len(pc.props) > 0 && (declared || extras > 0))
 	}
 	return b, pv
+}
+
+// badPairs describes text that is not a list of pairs.
+func (pc *paramCheck) badPairs() paramValue {
+	return paramValue{found: true, msg: "a value must be a list of object properties as name" + pc.valueDelim + "value separated by " + quoteName(pc.delim)}
 }
 
 // appendMember appends a member name (after a comma unless it is the
