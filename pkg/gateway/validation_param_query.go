@@ -103,6 +103,7 @@ func deepObjectKey(key, name string) (first string, sub, ok bool) {
 // which one has more parts).
 func queryObjectPairs(dst []paramPair, raw string, pc *paramCheck) ([]paramPair, string) {
 	msg := ""
+	var seen deepSeen
 	eachQueryPair(raw, func(k, v string) bool {
 		if pc.style != StyleDeepObject {
 			dst = append(dst, paramPair{key: k, val: v})
@@ -112,18 +113,59 @@ func queryObjectPairs(dst []paramPair, raw string, pc *paramCheck) ([]paramPair,
 		if !ok {
 			return true
 		}
-		for _, p := range dst {
-			if p.raw == k {
+		p := paramPair{key: first, val: v, sub: sub, raw: k}
+		if other, clash := seen.add(dst, p); clash {
+			if other == k {
 				msg = quoteName(truncate(k, 64)) + " is given more than once"
-				return false
+			} else {
+				msg = quoteName(truncate(k, 64)) + " conflicts with " + quoteName(truncate(other, 64))
 			}
-			if p.key == first && (!p.sub || !sub) {
-				msg = quoteName(truncate(k, 64)) + " conflicts with " + quoteName(truncate(p.raw, 64))
-				return false
-			}
+			return false
 		}
-		dst = append(dst, paramPair{key: first, val: v, sub: sub, raw: k})
+		dst = append(dst, p)
 		return true
 	})
 	return dst, msg
+}
+
+// deepSeen finds a deepObject key that clashes with an earlier one: the
+// same name, or the same first part where one of the two has no more
+// parts. Past a few keys it indexes them in maps, so a hostile query
+// costs linear time.
+type deepSeen struct {
+	raws   map[string]struct{}
+	firsts map[string]paramPair // a pair per first part: one without more parts if any
+}
+
+func (s *deepSeen) add(dst []paramPair, p paramPair) (string, bool) {
+	if s.raws == nil && len(dst) < pairIndexScan {
+		for _, q := range dst {
+			if q.raw == p.raw || (q.key == p.key && (!q.sub || !p.sub)) {
+				return q.raw, true
+			}
+		}
+		return "", false
+	}
+	if s.raws == nil {
+		s.raws = make(map[string]struct{}, 2*len(dst))
+		s.firsts = make(map[string]paramPair, 2*len(dst))
+		for _, q := range dst {
+			s.index(q)
+		}
+	}
+	if _, dup := s.raws[p.raw]; dup {
+		return p.raw, true
+	}
+	if q, ok := s.firsts[p.key]; ok && (!q.sub || !p.sub) {
+		return q.raw, true
+	}
+	s.index(p)
+	return "", false
+}
+
+func (s *deepSeen) index(p paramPair) {
+	s.raws[p.raw] = struct{}{}
+	if q, ok := s.firsts[p.key]; !ok || q.sub {
+		s.firsts[p.key] = p
+	}
 }

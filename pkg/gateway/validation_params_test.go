@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -117,6 +118,30 @@ func TestParamStylesNoAllocs(t *testing.T) {
 		}
 		if n := testing.AllocsPerRun(50, func() { _ = v.CheckParams(tc.r, tc.bpath) }); n != 0 {
 			t.Errorf("%s: %v allocations per check, want 0", strings.TrimSpace(tc.bpath), n)
+		}
+	}
+}
+
+// TestDeepObjectManyKeys: past the linear scan, clashing deepObject keys
+// are still found (through the maps), and thousands of keys are fine.
+func TestDeepObjectManyKeys(t *testing.T) {
+	api, res := styledAPI()
+	v, err := NewRequestValidator(api, res["/d"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q strings.Builder
+	q.WriteString("filter[a]=1")
+	for i := range 5000 {
+		q.WriteString("&filter[z" + strconv.Itoa(i) + "][x]=1")
+	}
+	if err := v.CheckParams(styledRequest("/d", q.String()), "/d"); err != nil {
+		t.Errorf("5001 distinct keys: %v", err)
+	}
+	for _, tail := range []string{"&filter[a][b]=2", "&filter[z7]=2", "&filter[z9][x]=3"} {
+		err := v.CheckParams(styledRequest("/d", q.String()+tail), "/d")
+		if err == nil || !strings.Contains(err.Error(), "conflicts with") && !strings.Contains(err.Error(), "more than once") {
+			t.Errorf("%s: %v, want a clash", tail, err)
 		}
 	}
 }
