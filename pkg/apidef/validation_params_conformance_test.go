@@ -63,8 +63,13 @@ func primSpecs() []paramSpec {
 				paramSpec{in: "header", schema: sch, required: req},
 				paramSpec{in: "cookie", schema: sch, required: req})
 		}
-		out = append(out, paramSpec{in: "query", schema: sch, allowEmpty: true})
+		out = append(out, paramSpec{in: "query", schema: sch, allowEmpty: true},
+			paramSpec{in: "header", schema: sch, allowEmpty: true})
 	}
+	// Without a type, openapi3filter reads a query value with a pattern
+	// as a string, as the gateway reads every typeless value.
+	out = append(out, paramSpec{in: "query", schema: `{pattern: "^[a-z]+$"}`},
+		paramSpec{in: "query", schema: `{pattern: "^[0-9]$"}`, required: true})
 	return out
 }
 
@@ -331,7 +336,7 @@ func TestParamConformance(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%d operations, %d requests: %d accepted and %d rejected by both, %d differ; %d not compared (deliberate differences, kin-openapi panics)",
+			t.Logf("%d operations, %d requests: %d accepted and %d rejected by both, %d differ; %d not compared (path segments that are not one, deliberate differences, kin-openapi panics)",
 				len(suite.ops), compared, accepted, compared-accepted-failures, failures, skipped)
 			if accepted == 0 || compared-accepted-failures == 0 {
 				t.Errorf("the requests must include both valid and invalid ones")
