@@ -40,10 +40,16 @@ func paramRule(sc *schemaCompiler, p *openapi3.Parameter, loc string) (gateway.P
 		return rule, false
 	}
 	s := p.Schema.Value
-	if !decodable(s) {
+	composite := primitiveComposite(s)
+	if !decodable(s) && !composite {
 		return rule, false
 	}
 	switch {
+	case composite:
+		if p.In == openapi3.ParameterInQuery && rule.Style != gateway.StyleForm {
+			sc.bad(loc+"/style", "parameter %q: style %s applies to arrays and objects, not to a single value; use style form", p.Name, rule.Style)
+			return rule, false
+		}
 	case s.Type.Is(openapi3.TypeArray):
 		if !arrayParamOK(sc, p, rule, loc) {
 			return rule, false
@@ -106,6 +112,43 @@ func decodable(s *openapi3.Schema) bool {
 		return false
 	}
 	return s.Type == nil || len(*s.Type) <= 1
+}
+
+// primitiveComposite reports allOf, anyOf or oneOf (the first present,
+// as openapi3filter looks) of single values the gateway decodes branch by
+// branch: each branch a string, number, integer or boolean, or an enum
+// without a type; no not.
+func primitiveComposite(s *openapi3.Schema) bool {
+	if s.Not != nil {
+		return false
+	}
+	branches := s.AllOf
+	if len(branches) == 0 {
+		branches = s.AnyOf
+	}
+	if len(branches) == 0 {
+		branches = s.OneOf
+	}
+	if len(branches) == 0 {
+		return false
+	}
+	for _, b := range branches {
+		if b == nil || b.Value == nil || !decodable(b.Value) {
+			return false
+		}
+		v := b.Value
+		switch {
+		case v.Type == nil || len(*v.Type) == 0:
+			if len(v.Enum) == 0 {
+				return false
+			}
+		case v.Type.Is(openapi3.TypeString), v.Type.Is(openapi3.TypeNumber),
+			v.Type.Is(openapi3.TypeInteger), v.Type.Is(openapi3.TypeBoolean):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // primitive reports a schema a single text decodes to (not an array or

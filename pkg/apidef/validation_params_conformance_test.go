@@ -18,6 +18,11 @@ var (
 		`{type: string, format: date}`,
 		`{type: string, format: uuid}`,
 		`{enum: [1, red, true]}`,
+		`{allOf: [{type: integer, minimum: 1}, {type: integer, maximum: 10}]}`,
+		`{anyOf: [{type: integer, maximum: 3}, {type: boolean}]}`,
+		`{oneOf: [{type: integer}, {type: string, enum: [red, "5"]}]}`,
+		`{anyOf: [{type: string, maxLength: 2}, {type: number}], nullable: true}`,
+		`{allOf: [{type: number}, {type: string}]}`,
 	}
 	primAtoms = []string{
 		"5", "0", "11", "-3", "+4", "007", "1.5", "2.5", "4.5", "1e1", ".5", "abc", "", "true", "false",

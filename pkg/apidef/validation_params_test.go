@@ -61,7 +61,9 @@ func TestParamBuildProblems(t *testing.T) {
 // the operation still are.
 func TestParamUnchecked(t *testing.T) {
 	for _, param := range []string{
-		`{name: q, in: query, schema: {anyOf: [{type: integer}, {type: boolean}]}}`,
+		`{name: q, in: query, schema: {anyOf: [{type: integer}, {type: array, items: {type: string}}]}}`,
+		`{name: q, in: query, schema: {allOf: [{type: integer}, {maximum: 3}]}}`,
+		`{name: q, in: query, schema: {not: {type: integer}}}`,
 		`{name: q, in: query, schema: {type: array, items: {oneOf: [{type: integer}, {type: string}]}}}`,
 		`{name: q, in: query, style: deepObject, explode: true, schema: {type: object, properties: {r: {type: object}}}}`,
 		`{name: q, in: query, schema: {type: object, properties: {a: {allOf: [{type: integer}]}}}}`,

@@ -144,8 +144,46 @@ func (pc *paramCheck) primValue(st *validationState, r *http.Request, path, quer
 		}
 		raw = c.Value
 	}
+	if pc.vk.kind == vkComposite {
+		return pc.compositeValue(b, raw)
+	}
 	out, isNil, msg := appendPrim(b, pc.vk, raw)
 	return out, paramValue{found: true, isNil: isNil, msg: msg}
+}
+
+// compositeValue decodes raw by the branches of allOf (each in turn, up
+// to the first that yields no value; a text a branch cannot read is an
+// error), anyOf (the first that reads it) or oneOf (the last that reads
+// it), as openapi3filter does; the whole schema is checked afterwards.
+func (pc *paramCheck) compositeValue(b []byte, raw string) ([]byte, paramValue) {
+	val, have := b, false
+	for _, k := range pc.branches {
+		out, isNil, msg := appendPrim(b, k, raw)
+		if pc.comb == combAll {
+			if msg != "" {
+				return b, paramValue{found: true, msg: msg}
+			}
+			if isNil {
+				return b, paramValue{found: true, isNil: true}
+			}
+			val, have = out, true
+			continue
+		}
+		if msg != "" || isNil {
+			continue
+		}
+		val, have = out, true
+		if pc.comb == combAny {
+			break
+		}
+	}
+	if have {
+		return val, paramValue{found: true}
+	}
+	if pc.required {
+		return b, paramValue{found: true, msg: "the value is none of the types the schema combines"}
+	}
+	return b, paramValue{found: true, isNil: true}
 }
 
 // arrayValue decodes an array: its items split as the style says.

@@ -20,6 +20,17 @@ const (
 	vkEnum // no type but an enum: the enum's types in turn
 	vkArray
 	vkObject
+	// vkComposite: allOf, anyOf or oneOf of primitive branches, decoded
+	// branch by branch (paramCheck.branches).
+	vkComposite
+)
+
+// Which keyword a vkComposite parameter decodes by, as openapi3filter
+// looks: allOf, then anyOf, then oneOf.
+const (
+	combAll uint8 = iota
+	combAny
+	combOne
 )
 
 // Types of a typeless enum's values, in the order kin-openapi tries them.
@@ -64,6 +75,8 @@ type paramCheck struct {
 	props                                []propCheck
 	extra                                valKind // additionalProperties schema
 	hasExtra                             bool
+	comb                                 uint8     // combAll..., for vkComposite
+	branches                             []valKind // for vkComposite
 	// prefix and delim split a path value: "." and "," for label,
 	// ";id=" and ";id=" for exploded matrix arrays.
 	prefix, delim, valueDelim string
@@ -170,6 +183,9 @@ func newParamChecks(set *schemaSet, rules []ParamRule, template string) []paramC
 			pc.style = defaultStyle(r.In)
 		}
 		pc.vk = valueKind(set, pc.schema)
+		if pc.schema >= 0 && !pc.content {
+			pc.composite(set)
+		}
 		if pc.schema >= 0 {
 			n := &set.nodes[pc.schema]
 			pc.contentObject = !n.anyType && n.types == tObject
@@ -203,6 +219,40 @@ func newParamChecks(set *schemaSet, rules []ParamRule, template string) []paramC
 		out = append(out, pc)
 	}
 	return out
+}
+
+// composite makes a parameter whose schema combines primitive branches
+// (allOf, anyOf or oneOf; no not) a vkComposite. Other combinations keep
+// their kind: mgw build leaves them unchecked.
+func (pc *paramCheck) composite(set *schemaSet) {
+	n := &set.nodes[pc.schema]
+	if n.not >= 0 {
+		return
+	}
+	var refs []int
+	switch {
+	case len(n.allOf) > 0:
+		pc.comb, refs = combAll, n.allOf
+	case len(n.anyOf) > 0:
+		pc.comb, refs = combAny, n.anyOf
+	case len(n.oneOf) > 0:
+		pc.comb, refs = combOne, n.oneOf
+	default:
+		return
+	}
+	var branches []valKind
+	for _, r := range refs {
+		b := &set.nodes[r]
+		if len(b.allOf)+len(b.anyOf)+len(b.oneOf) > 0 || b.not >= 0 || (b.anyType && b.enum == nil) {
+			return
+		}
+		vk := valueKind(set, r)
+		if vk.kind == vkArray || vk.kind == vkObject || (vk.kind == vkString && !b.anyType && b.types != tString) {
+			return
+		}
+		branches = append(branches, vk)
+	}
+	pc.vk, pc.branches = valKind{kind: vkComposite}, branches
 }
 
 // delims sets the separators of the parameter's style.
