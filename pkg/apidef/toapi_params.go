@@ -218,8 +218,14 @@ func contentParamRule(sc *schemaCompiler, p *openapi3.Parameter, rule gateway.Pa
 		sc.bad(loc+"/content", "parameter %q: content must be one application/json media type with a schema; other media types cannot be checked", p.Name)
 		return rule, false
 	}
+	key := ""
+	for k, v := range p.Content {
+		if v == mt {
+			key = k
+		}
+	}
 	rule.Content = true
 	rule.Style, rule.Explode = "", false
-	rule.Schema = sc.ref(mt.Schema, loc+"/content/application~1json/schema")
+	rule.Schema = sc.ref(mt.Schema, loc+"/content/"+escapeToken(key)+"/schema")
 	return rule, rule.Schema != 0
 }
