@@ -1,7 +1,6 @@
 package apidef
 
 import (
-	"net/http"
 	"sort"
 	"strings"
 
@@ -115,36 +114,6 @@ func compileOperation(sc *schemaCompiler, loc, path string, doc *openapi3.T, op 
 		return nil
 	}
 	return &v
-}
-
-// paramRule compiles a parameter the gateway can check: path, query or
-// header, with a schema, in the default style (or form/simple), not an
-// object. Others are left unchecked.
-func paramRule(sc *schemaCompiler, p *openapi3.Parameter, loc string) (gateway.ParamRule, bool) {
-	rule := gateway.ParamRule{Name: p.Name, In: p.In, Required: p.Required, AllowEmpty: p.AllowEmptyValue}
-	switch p.In {
-	case openapi3.ParameterInPath:
-		if p.Style != "" && p.Style != openapi3.SerializationSimple {
-			return rule, false
-		}
-	case openapi3.ParameterInQuery:
-		if p.Style != "" && p.Style != openapi3.SerializationForm {
-			return rule, false
-		}
-		rule.Explode = p.Explode == nil || *p.Explode
-	case openapi3.ParameterInHeader:
-		if p.Style != "" && p.Style != openapi3.SerializationSimple {
-			return rule, false
-		}
-		rule.Name = http.CanonicalHeaderKey(p.Name)
-	default:
-		return rule, false
-	}
-	if p.Schema == nil || p.Schema.Value == nil || p.Schema.Value.Type.Is(openapi3.TypeObject) {
-		return rule, false
-	}
-	rule.Schema = sc.ref(p.Schema, loc+"/schema")
-	return rule, rule.Schema != 0
 }
 
 // contentRule compiles a content map: the JSON media type's schema

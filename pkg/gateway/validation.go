@@ -36,6 +36,7 @@ type validationState struct {
 	body  []byte
 	param []byte
 	vals  []string
+	pairs []paramPair
 	rd    bodyReader
 	rec   responseBuffer
 }
@@ -53,7 +54,10 @@ func (st *validationState) release() {
 	if cap(st.rec.buf) > maxPooledBuffer {
 		st.rec.buf = nil
 	}
+	clear(st.vals[:cap(st.vals)])
 	st.vals = st.vals[:0]
+	clear(st.pairs[:cap(st.pairs)])
+	st.pairs = st.pairs[:0]
 }
 
 // bodyReader hands a validated body on to the backend.

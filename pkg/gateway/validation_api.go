@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 )
 
@@ -41,6 +42,39 @@ func (e *ValidationError) Error() string {
 func (s *SchemaValidator) ValidateJSON(schema int, data []byte) error {
 	if reason := s.v.validate(s.set, schema-1, data); reason != "" {
 		return &ValidationError{Pointer: s.v.where, Reason: reason}
+	}
+	return nil
+}
+
+// RequestValidator checks one operation's request parameters the way the
+// gateway does. It is for tests and tools (mgw's parameter conformance
+// suite compares it with kin-openapi's openapi3filter); it is not safe
+// for concurrent use.
+type RequestValidator struct {
+	o  *opValidator
+	st validationState
+}
+
+// NewRequestValidator compiles the parameters of an API's resource
+// (res is one of api.Resources).
+func NewRequestValidator(api *API, res *Resource) (*RequestValidator, error) {
+	if ps := schemaProblems(api); len(ps) > 0 {
+		return nil, errors.New(strings.Join(ps, "; "))
+	}
+	set, _ := compileSchemas(api.Schemas)
+	o := &opValidator{set: set, request: true, bodyJSON: -1}
+	if res.Validation != nil {
+		o.params = newParamChecks(set, res.Validation.Params, res.Path)
+	}
+	return &RequestValidator{o: o}, nil
+}
+
+// CheckParams validates r's parameters; backendPath is the request path
+// without the API's base path. The error's text is the description the
+// gateway would send with fault 900915.
+func (v *RequestValidator) CheckParams(r *http.Request, backendPath string) error {
+	if msg := v.o.checkParams(&v.st, r, backendPath); msg != "" {
+		return errors.New(msg)
 	}
 	return nil
 }

@@ -159,10 +159,11 @@ func (v *jsonValidator) canonObject(p int, forEnum bool) (int, bool) {
 
 // appendCanonString appends s as a JSON string: quotes and backslashes
 // escaped, control characters as \u00XX, everything else as is.
-func appendCanonString(b, s []byte) []byte {
+func appendCanonString[S ~string | ~[]byte](b []byte, s S) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
-	for _, c := range s {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
 			b = append(b, '\\', c)

@@ -223,7 +223,10 @@ func schemaProblems(a *API) []string {
 		for _, p := range r.Validation.Params {
 			bad(r, "parameter "+p.Name, p.Schema)
 			switch p.In {
-			case ParamPath, ParamQuery, ParamHeader:
+			case ParamPath, ParamQuery, ParamHeader, ParamCookie:
+				if msg := styleProblem(p); msg != "" {
+					problems = append(problems, fmt.Sprintf("resource %s %s: parameter %s: %s", r.Method, r.Path, p.Name, msg))
+				}
 			default:
 				problems = append(problems, fmt.Sprintf("resource %s %s: parameter %s: unknown location %q", r.Method, r.Path, p.Name, p.In))
 			}

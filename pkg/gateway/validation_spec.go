@@ -11,7 +11,8 @@ type Validation struct {
 	// Request reports that the definition asks for request validation
 	// (x-wso2-request-validation on the operation, else on the API).
 	Request bool
-	// Params are the operation's path, query and header parameters.
+	// Params are the operation's path, query, header and cookie
+	// parameters.
 	Params []ParamRule
 	// Body is the request body, or nil when the operation declares none.
 	Body *BodyRule
@@ -29,22 +30,46 @@ const (
 	ParamPath   = "path"
 	ParamQuery  = "query"
 	ParamHeader = "header"
+	ParamCookie = "cookie"
+)
+
+// Parameter serialization styles of a ParamRule (OpenAPI 3.0).
+const (
+	StyleSimple         = "simple"
+	StyleLabel          = "label"
+	StyleMatrix         = "matrix"
+	StyleForm           = "form"
+	StyleSpaceDelimited = "spaceDelimited"
+	StylePipeDelimited  = "pipeDelimited"
+	StyleDeepObject     = "deepObject"
 )
 
 // ParamRule is one parameter of an operation.
 type ParamRule struct {
 	// Name is the parameter's name; header names are canonical.
 	Name string
-	// In is ParamPath, ParamQuery or ParamHeader.
+	// In is ParamPath, ParamQuery, ParamHeader or ParamCookie.
 	In string
+	// Style is how the value is serialized (StyleSimple, ...); "" is the
+	// location's default: simple for path and header, form for query and
+	// cookie.
+	Style string
 	// Required rejects a request without the parameter.
 	Required bool
 	// AllowEmpty accepts an empty query value without checking the schema
 	// (allowEmptyValue).
 	AllowEmpty bool
-	// Explode splits arrays into repeated query parameters (form style
-	// default); otherwise array items are comma-separated.
+	// Explode is the OpenAPI explode flag as the style uses it (repeated
+	// query parameters, "a=1,b=2" objects, ";id=1;id=2" matrix arrays).
 	Explode bool
+	// Content marks a parameter described by content (application/json)
+	// instead of schema: its text is JSON.
+	Content bool
+	// KeepExtra keeps the undeclared properties of an object parameter
+	// as strings (additionalProperties: true); without it, and without
+	// an additionalProperties schema, they are dropped before the check,
+	// as kin-openapi's openapi3filter does.
+	KeepExtra bool
 	// Schema is the parameter's schema (1-based index into API.Schemas).
 	Schema int
 }

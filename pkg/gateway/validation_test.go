@@ -92,7 +92,7 @@ func TestRequestValidation(t *testing.T) {
 		{"undeclared type", "POST", "/pet", `name=d`, "application/x-www-form-urlencoded", "",
 			`request body: Content-Type "application/x-www-form-urlencoded" is not accepted; the operation takes application/json, application/xml`},
 		{"path param", "GET", "/pet/abc", ``, "", "",
-			`path parameter "petId": expected a number, got "abc"`},
+			`path parameter "petId": expected an integer, got "abc"`},
 		{"path param minimum", "GET", "/pet/0", ``, "", "",
 			`path parameter "petId": must be at least 1`},
 		{"query missing", "GET", "/pet/findByStatus", ``, "", "",
@@ -100,7 +100,7 @@ func TestRequestValidation(t *testing.T) {
 		{"query enum", "GET", "/pet/findByStatus?status=sold&status=lost", ``, "", "",
 			`query parameter "status" at /1: the value is not one of the allowed values (enum)`},
 		{"header", "GET", "/pet/findByStatus?status=sold", ``, "", "1.5",
-			`header parameter "X-Limit": expected integer, got a number with a fraction`},
+			`header parameter "X-Limit": expected an integer, got "1.5"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hdr := []string{}
