@@ -247,18 +247,7 @@ func BenchmarkProxyTracing(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			h := g.Handler()
-			req, _ := http.NewRequest("GET", "http://gw/petstore/v1/pet/42", nil)
-			req.RemoteAddr = "127.0.0.1:50000"
-			w := &discardWriter{h: http.Header{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				clear(w.h)
-				h.ServeHTTP(w, req)
-				if w.status != 200 {
-					b.Fatalf("status %d", w.status)
-				}
-			}
+			benchServe(b, g.Handler(), "http://gw/petstore/v1/pet/42", nil)
 		})
 	}
 }
