@@ -125,18 +125,10 @@ func (s *Server) handleModernList(w http.ResponseWriter, r *http.Request) {
 	if s.misbehave(w, r, label) {
 		return
 	}
-	var matched []*apiEntry
-	for _, e := range s.cat.apis {
-		if matchesAll(terms, &e.api) {
-			matched = append(matched, e)
-		}
-	}
-	total := len(matched)
+	page, total := s.cat.page(terms, offset, limit)
 	list := modernList{List: []modernAPIInfo{}, Pagination: apim.ModernPagination{Offset: offset, Limit: limit, Total: total}}
-	if offset < total {
-		for _, e := range matched[offset:min(offset+limit, total)] {
-			list.List = append(list.List, infoOf(&e.api))
-		}
+	for _, e := range page {
+		list.List = append(list.List, infoOf(&e.api))
 	}
 	list.Count = len(list.List)
 	list.Pagination.Next, list.Pagination.Previous = pageLinks(offset, limit, total, query)

@@ -52,17 +52,7 @@ func (s *Server) handleListAPIs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	var matched []*apiEntry
-	for _, e := range s.cat.apis {
-		if matchesAll(terms, &e.api) {
-			matched = append(matched, e)
-		}
-	}
-	total := len(matched)
-	page := []*apiEntry{}
-	if offset < total {
-		page = matched[offset:min(offset+limit, total)]
-	}
+	page, total := s.cat.page(terms, offset, limit)
 	list := apiList{List: make([]json.RawMessage, 0, len(page)), Pagination: apim.Pagination{Offset: offset, Limit: limit, Total: total}}
 	for _, e := range page {
 		item := e.raw

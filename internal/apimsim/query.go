@@ -135,3 +135,19 @@ func globMatch(pattern, s string) bool {
 	}
 	return strings.HasSuffix(s, last)
 }
+
+// page returns the APIs of the catalog that match every term, limit of
+// them from offset on, and how many match in all.
+func (c *catalog) page(terms []searchTerm, offset, limit int) ([]*apiEntry, int) {
+	var matched []*apiEntry
+	for _, e := range c.apis {
+		if matchesAll(terms, &e.api) {
+			matched = append(matched, e)
+		}
+	}
+	total := len(matched)
+	if offset >= total {
+		return nil, total
+	}
+	return matched[offset:min(offset+limit, total)], total
+}
