@@ -7,22 +7,19 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
-	"os/signal"
 	"runtime/debug"
-	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
 
 	"github.com/mgwio/mgw/internal/benchmark/load/benchlabel"
+	"github.com/mgwio/mgw/internal/benchmark/load/fastserve"
 	"github.com/mgwio/mgw/internal/workspace"
 	"github.com/mgwio/mgw/pkg/gateway"
 )
@@ -71,21 +68,5 @@ func run(args []string, stderr io.Writer) int {
 		Name:        "fastgw",
 		Logger:      slog.NewLogLogger(logger.Handler(), slog.LevelDebug),
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "fastgw: %v\n", err)
-		return 1
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		fmt.Fprintf(stderr, "fastgw: %v\n", err)
-		return 1
-	case <-ctx.Done():
-		_ = srv.Shutdown()
-		return 0
-	}
+	return fastserve.Run(srv, *addr, stderr)
 }

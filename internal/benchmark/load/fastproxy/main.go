@@ -5,18 +5,16 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/mgwio/mgw/internal/benchmark/load/fastserve"
 )
 
 func main() {
@@ -50,21 +48,5 @@ func run(args []string, stderr io.Writer) int {
 		ctx.Response.Header.Del("Connection")
 	}
 	srv := &fasthttp.Server{Handler: handler, ReadTimeout: 30 * time.Second, Name: "fastproxy"}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "fastproxy: %v\n", err)
-		return 1
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		fmt.Fprintf(stderr, "fastproxy: %v\n", err)
-		return 1
-	case <-ctx.Done():
-		_ = srv.Shutdown()
-		return 0
-	}
+	return fastserve.Run(srv, *addr, stderr)
 }
