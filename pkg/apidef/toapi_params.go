@@ -2,6 +2,8 @@ package apidef
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -45,22 +47,17 @@ func paramRule(sc *schemaCompiler, p *openapi3.Parameter, loc string) (gateway.P
 		return rule, false
 	}
 	switch {
-	case composite:
-		if p.In == openapi3.ParameterInQuery && rule.Style != gateway.StyleForm {
-			sc.bad(loc+"/style", "parameter %q: style %s applies to arrays and objects, not to a single value; use style form", p.Name, rule.Style)
-			return rule, false
-		}
-	case s.Type.Is(openapi3.TypeArray):
+	case !composite && s.Type.Is(openapi3.TypeArray):
 		if !arrayParamOK(sc, p, rule, loc) {
 			return rule, false
 		}
-	case s.Type.Is(openapi3.TypeObject):
+	case !composite && s.Type.Is(openapi3.TypeObject):
 		ok, keep := objectParamOK(sc, p, rule, loc)
 		if !ok {
 			return rule, false
 		}
 		rule.KeepExtra = keep
-	default:
+	default: // a single value, or allOf/anyOf/oneOf of single values
 		if p.In == openapi3.ParameterInQuery && rule.Style != gateway.StyleForm {
 			sc.bad(loc+"/style", "parameter %q: style %s applies to arrays and objects, not to a single value; use style form", p.Name, rule.Style)
 			return rule, false
@@ -81,28 +78,30 @@ func defaultStyle(in string) string {
 	return gateway.StyleSimple
 }
 
-// gatewayStyleProblem refuses the styles the location does not define
-// (the loader reports them too).
-func gatewayStyleProblem(r gateway.ParamRule) string {
-	switch r.In {
+// stylesFor lists the styles OpenAPI 3.0 defines for a parameter
+// location.
+func stylesFor(in string) []string {
+	switch in {
 	case openapi3.ParameterInPath:
-		if r.Style == gateway.StyleSimple || r.Style == gateway.StyleLabel || r.Style == gateway.StyleMatrix {
-			return ""
-		}
+		return []string{gateway.StyleSimple, gateway.StyleLabel, gateway.StyleMatrix}
 	case openapi3.ParameterInQuery:
-		if r.Style == gateway.StyleForm || r.Style == gateway.StyleSpaceDelimited || r.Style == gateway.StylePipeDelimited || r.Style == gateway.StyleDeepObject {
-			return ""
-		}
+		return []string{gateway.StyleForm, gateway.StyleSpaceDelimited, gateway.StylePipeDelimited, gateway.StyleDeepObject}
 	case openapi3.ParameterInHeader:
-		if r.Style == gateway.StyleSimple {
-			return ""
-		}
+		return []string{gateway.StyleSimple}
 	case openapi3.ParameterInCookie:
-		if r.Style == gateway.StyleForm {
-			return ""
-		}
+		return []string{gateway.StyleForm}
 	}
-	return "style " + r.Style + " is not defined for " + r.In + " parameters"
+	return nil
+}
+
+// gatewayStyleProblem refuses the styles the location does not define
+// (the loader reports them too), naming the ones it does.
+func gatewayStyleProblem(r gateway.ParamRule) string {
+	styles := stylesFor(r.In)
+	if slices.Contains(styles, r.Style) {
+		return ""
+	}
+	return "style " + r.Style + " is not defined for " + r.In + " parameters; use " + strings.Join(styles, ", ")
 }
 
 // decodable reports a schema the gateway decodes a parameter value
