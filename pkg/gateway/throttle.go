@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/bits"
 	"net/http"
 	"strconv"
 	"strings"
@@ -64,7 +65,8 @@ type throttleCheck struct {
 type throttleScratch struct {
 	buf    []byte
 	checks []throttleCheck // grows to the most a request needed, then stays
-	hits   []bool          // condIndex.fill's marks, reused
+	bits   []uint64        // condSet.fill's bitset, reused
+	groups []uint64        // condSet.matched's, reused
 }
 
 // newThrottling builds the throttling middleware; nil when the label has
@@ -237,18 +239,18 @@ func (t *throttler) serve(w http.ResponseWriter, r *http.Request, next http.Hand
 	}
 	// An advanced policy counts the request against every conditional
 	// group it matches, or against the policy's own limit if none.
-	view := reqView{r: r, info: info, ip: info.ClientIP.Unmap()}
+	view := reqView{r: r, info: info, ip: info.ClientIP.Unmap().WithZone("")}
 	advanced := func(l *limit, key []byte, groupKeys [][]byte) {
 		matched := false
-		view.hits = nil
-		if l.index != nil {
-			s.hits = l.index.fill(&view, s.hits)
-			view.hits = s.hits
-		}
-		for i := range l.groups {
-			if g := &l.groups[i]; g.matches(&view) {
-				add(g.lim, groupKeys[i])
-				matched = true
+		if l.conds != nil {
+			s.bits = l.conds.fill(&view, s.bits)
+			s.groups = l.conds.matched(s.bits, s.groups)
+			for wi, w := range s.groups {
+				for ; w != 0; w &= w - 1 {
+					i := wi*64 + bits.TrailingZeros64(w)
+					add(l.groups[i].lim, groupKeys[i])
+					matched = true
+				}
 			}
 		}
 		if !matched {

@@ -59,41 +59,13 @@ type cond struct {
 	name   string
 	value  string
 	claim  claimField
-	// pair is "name=value" for query conditions that can match a query
-	// without escapes literally; "" sends them to the decoding scan.
-	pair string
-	// noPlain marks query conditions no unescaped query can satisfy.
-	noPlain bool
-	// slot is the header or query condition's place in its policy's
-	// condIndex; -1 for other kinds.
-	slot int
 }
 
-// reqView is what conditions read from one request, worked out once.
+// reqView is what conditions read from one request.
 type reqView struct {
-	r     *http.Request
-	info  *RequestInfo
-	ip    netip.Addr // unmapped
-	plain int8       // the raw query has no escapes: 0 unknown, 1 yes, -1 no
-	// hits are the header and query conditions of the policy being
-	// checked that hold, by slot (condIndex.fill); nil tests each one.
-	hits []bool
-}
-
-// queryPlain reports whether the raw query has no escapes, so that pairs
-// compare literally.
-func (v *reqView) queryPlain() bool {
-	if v.plain == 0 {
-		v.plain = 1
-		raw := v.r.URL.RawQuery
-		for i := 0; i < len(raw); i++ {
-			if c := raw[i]; c == '%' || c == '+' || c == ';' {
-				v.plain = -1
-				break
-			}
-		}
-	}
-	return v.plain > 0
+	r    *http.Request
+	info *RequestInfo
+	ip   netip.Addr // unmapped, without a zone
 }
 
 // condGroup is a conditional group: its conditions and its own limit.
@@ -131,7 +103,7 @@ func compileGroups(p *Policy, lv *throttleLevel, levelName string) ([]condGroup,
 
 // compileCond checks and compiles one condition.
 func compileCond(c *Condition) (cond, error) {
-	out := cond{invert: c.Invert, value: c.Value, slot: -1}
+	out := cond{invert: c.Invert, value: c.Value}
 	parse := func(s, field string) (netip.Addr, error) {
 		a, err := netip.ParseAddr(s)
 		if err != nil || a.Zone() != "" {
@@ -168,10 +140,6 @@ func compileCond(c *Condition) (cond, error) {
 			return cond{}, fmt.Errorf("query parameter name is empty")
 		}
 		out.kind, out.name = condQuery, c.Name
-		out.noPlain = strings.ContainsAny(c.Name, "&=%+;") || strings.ContainsAny(c.Value, "&%+;")
-		if c.Value != "" && !out.noPlain {
-			out.pair = c.Name + "=" + c.Value
-		}
 	case ConditionJWTClaim:
 		f, ok := claimFields[c.Name]
 		if !ok {
@@ -182,61 +150,6 @@ func compileCond(c *Condition) (cond, error) {
 		return cond{}, fmt.Errorf("condition type %q is not supported", c.Type)
 	}
 	return out, err
-}
-
-// matches reports whether every condition of g holds for the request.
-func (g *condGroup) matches(v *reqView) bool {
-	for i := range g.conds {
-		if !g.conds[i].holds(v) {
-			return false
-		}
-	}
-	return true
-}
-
-// holds evaluates one condition, inversion included.
-func (c *cond) holds(v *reqView) bool {
-	var ok bool
-	switch c.kind {
-	case condIP:
-		ok = v.ip == c.lo
-	case condIPRange:
-		ok = v.ip.IsValid() && c.lo.Compare(v.ip) <= 0 && v.ip.Compare(c.hi) <= 0
-	case condHeader:
-		if v.hits != nil {
-			ok = v.hits[c.slot]
-			break
-		}
-		for _, hv := range v.r.Header[c.name] {
-			if hv == c.value {
-				ok = true
-				break
-			}
-		}
-	case condHost:
-		ok = v.r.Host == c.value
-	case condQuery:
-		ok = c.queryHolds(v)
-	case condClaim:
-		ok = v.info.Auth.Authenticated && claimValue(v.info, c.claim) == c.value
-	}
-	return ok != c.invert
-}
-
-// queryHolds tests a query condition: a literal search when the query has
-// no escapes, else the decoding scan.
-func (c *cond) queryHolds(v *reqView) bool {
-	raw := v.r.URL.RawQuery
-	plain := v.queryPlain()
-	switch {
-	case plain && v.hits != nil:
-		return v.hits[c.slot]
-	case !plain || (c.pair == "" && !c.noPlain):
-		return queryHas(raw, c.name, c.value)
-	case c.noPlain:
-		return false
-	}
-	return pairAt(raw, c.pair)
 }
 
 // claimValue returns the auth context field f.

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -160,8 +161,9 @@ func TestQueryHasMatchesParseQuery(t *testing.T) {
 	}
 }
 
-// queryCond evaluates a compiled query condition on a raw query, both
-// the literal search and the decoding scan.
+// queryCond evaluates a compiled query condition on a raw query through
+// a policy's condition set, as the middleware does, and checks it against
+// the decoding scan.
 func queryCond(t *testing.T, raw, name, value string) bool {
 	t.Helper()
 	c, err := compileCond(&Condition{Type: ConditionQueryParameter, Name: name, Value: value})
@@ -169,18 +171,10 @@ func queryCond(t *testing.T, raw, name, value string) bool {
 		t.Fatal(err)
 	}
 	r := &http.Request{URL: &url.URL{RawQuery: raw}}
-	v := reqView{r: r}
-	got := c.holds(&v)
+	set := newCondSet([]condGroup{{conds: []cond{c}}})
+	got := set.matched(set.fill(&reqView{r: r}, nil), nil)[0] == 1
 	if slow := queryHas(raw, name, value); slow != got {
-		t.Fatalf("literal search says %v, decoding scan %v for %q=%q on %q", got, slow, name, value, raw)
-	}
-	// Through the policy's index, as the middleware asks.
-	groups := []condGroup{{conds: []cond{c}}}
-	ix := indexConds(groups)
-	iv := reqView{r: r}
-	iv.hits = ix.fill(&iv, nil)
-	if indexed := groups[0].conds[0].holds(&iv); indexed != got {
-		t.Fatalf("the index says %v, the condition %v for %q=%q on %q", indexed, got, name, value, raw)
+		t.Fatalf("the condition set says %v, the decoding scan %v for %q=%q on %q", got, slow, name, value, raw)
 	}
 	return got
 }
@@ -261,9 +255,9 @@ func BenchmarkConditionalGroups(b *testing.B) {
 	}
 }
 
-// TestCondIndexHeaders checks both ways the index reads headers: asking
-// per condition name (few names) and ranging over the request (many).
-func TestCondIndexHeaders(t *testing.T) {
+// TestCondSetHeaders checks both ways the set reads headers: asking per
+// condition name (few names) and ranging over the request (many).
+func TestCondSetHeaders(t *testing.T) {
 	for _, names := range []int{1, 12} {
 		var groups []condGroup
 		for i := 0; i < names; i++ {
@@ -275,18 +269,113 @@ func TestCondIndexHeaders(t *testing.T) {
 		}
 		c, _ := compileCond(&Condition{Type: ConditionHeader, Name: "x-h0", Value: "w", Invert: true})
 		groups = append(groups, condGroup{conds: []cond{c}})
-		ix := indexConds(groups)
+		set := newCondSet(groups)
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Add("X-H0", "no")
 		r.Header.Add("X-H0", "v")
 		r.Header.Set("Accept", "v")
-		v := reqView{r: r}
-		v.hits = ix.fill(&v, make([]bool, 1))
+		matched := set.matched(set.fill(&reqView{r: r}, make([]uint64, 0, 1)), nil)
 		for i := range groups {
 			want := i == 0 || i == len(groups)-1 // x-h0 is v; x-h0 is not w
-			if got := groups[i].matches(&v); got != want {
+			if got := matched[i/64]>>(i%64)&1 == 1; got != want {
 				t.Errorf("%d names: group %d matches = %v, want %v", names, i, got, want)
 			}
 		}
 	}
+}
+
+// refMatches is the plain reading of a conditional group, the oracle for
+// condSet: every condition tested on its own, the query decoded by
+// url.ParseQuery.
+func refMatches(g *condGroup, v *reqView) bool {
+	for _, c := range g.conds {
+		var ok bool
+		switch c.kind {
+		case condIP:
+			ok = v.ip.IsValid() && v.ip == c.lo
+		case condIPRange:
+			ok = v.ip.IsValid() && c.lo.Compare(v.ip) <= 0 && v.ip.Compare(c.hi) <= 0
+		case condHeader:
+			for _, hv := range v.r.Header.Values(c.name) {
+				ok = ok || hv == c.value
+			}
+		case condHost:
+			ok = v.r.Host == c.value
+		case condQuery:
+			vals, _ := url.ParseQuery(v.r.URL.RawQuery)
+			for _, qv := range vals[c.name] {
+				ok = ok || qv == c.value
+			}
+		case condClaim:
+			ok = v.info.Auth.Authenticated && c.claim == claimUsername && v.info.Auth.Username == c.value
+		}
+		if ok == c.invert {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzCondSet builds conditional groups from the fuzzer's bytes (all
+// condition kinds, inverted or not, values from a small pool so that
+// they match often) and checks every group's verdict on a fuzzed request
+// against refMatches.
+func FuzzCondSet(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, "a=a&b=e+u", "a", "10.0.0.7", "a")
+	f.Add([]byte{2, 0, 18, 1, 10, 3, 4, 0, 20, 2, 13, 1}, "b=%41", "e u", "2001:db8::5", "")
+	f.Add([]byte{1, 4, 0, 5, 17, 1, 9, 2, 25, 0}, "a;b=1&a=", "", "10.0.1.0", "b")
+	f.Add(bytes.Repeat([]byte{3, 1, 19, 0}, 40), "x-h=a", "b", "::ffff:10.0.0.1", "a")
+	f.Add([]byte{1, 2, 17, 0, 25, 1}, "", "", "10.0.0.7", "")
+	f.Add([]byte{1, 0, 17, 0, 9, 1}, "", "", "10.0.0.0", "")
+	pool := []string{"a", "b", "", "e u", "A"}
+	ips := []string{"10.0.0.7", "2001:db8::5", "10.0.0.255"}
+	ranges := [][2]string{{"10.0.0.0", "10.0.0.255"}, {"2001:db8::", "2001:db8::ffff"}, {"10.0.0.7", "10.0.0.7"}}
+	f.Fuzz(func(t *testing.T, spec []byte, rawQuery, header, ip, user string) {
+		var groups []condGroup
+		for i := 0; i+1 < len(spec) && i < 400; i += 2 {
+			k, x := spec[i], int(spec[i+1])
+			c := Condition{Invert: k&8 != 0, Name: []string{"a", "b", "x-h"}[x%3], Value: pool[x%len(pool)]}
+			switch k % 6 {
+			case 0:
+				c.Type, c.IP = ConditionIP, ips[x%len(ips)]
+			case 1:
+				c.Type, c.StartingIP, c.EndingIP = ConditionIPRange, ranges[x%3][0], ranges[x%3][1]
+			case 2:
+				c.Type = ConditionHeader
+			case 3:
+				c.Type = ConditionQueryParameter
+			case 4:
+				c.Type, c.Name = ConditionHeader, "host"
+			case 5:
+				c.Type, c.Name = ConditionJWTClaim, "sub"
+			}
+			cc, err := compileCond(&c)
+			if err != nil {
+				t.Fatalf("%+v: %v", c, err)
+			}
+			if len(groups) == 0 || k&16 != 0 {
+				groups = append(groups, condGroup{})
+			}
+			g := &groups[len(groups)-1]
+			g.conds = append(g.conds, cc)
+		}
+		set := newCondSet(groups)
+		if set == nil {
+			return
+		}
+		r := &http.Request{URL: &url.URL{RawQuery: rawQuery}, Header: http.Header{}, Host: header}
+		for _, hv := range strings.Split(header, ",") {
+			r.Header.Add("A", hv)
+			r.Header.Add("X-H", hv)
+		}
+		addr, _ := netip.ParseAddr(ip)
+		info := &RequestInfo{Auth: AuthContext{Authenticated: user != "", Username: user}}
+		v := reqView{r: r, info: info, ip: addr.Unmap().WithZone("")}
+		matched := set.matched(set.fill(&v, nil), nil)
+		for i := range groups {
+			if got, want := matched[i/64]>>(i%64)&1 == 1, refMatches(&groups[i], &v); got != want {
+				t.Fatalf("group %d of %d: the set says %v, the plain reading %v (query %q, header %q, ip %q, user %q)", i+1, len(groups), got, want, rawQuery, header, ip, user)
+			}
+		}
+	})
 }

@@ -38,7 +38,7 @@ type limit struct {
 	stop      bool
 	unlimited bool
 	groups    []condGroup // an advanced policy's conditional groups
-	index     *condIndex  // their header and query conditions; nil if none
+	conds     *condSet    // their conditions, compiled; nil if none
 }
 
 // compileLimit checks p and turns it into a limit; errors name the
@@ -82,7 +82,7 @@ func compileLimit(p *Policy, lv *throttleLevel, levelName string) (*limit, error
 		if l.groups, err = compileGroups(p, lv, levelName); err != nil {
 			return nil, err
 		}
-		l.index = indexConds(l.groups)
+		l.conds = newCondSet(l.groups)
 	}
 	return l, nil
 }

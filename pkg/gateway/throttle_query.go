@@ -56,20 +56,3 @@ func unhex(c byte) byte {
 	}
 	return c - 'A' + 10
 }
-
-// pairAt reports whether pair is one whole "&"-separated element of raw.
-func pairAt(raw, pair string) bool {
-	for from := 0; from < len(raw); {
-		i := strings.Index(raw[from:], pair)
-		if i < 0 {
-			return false
-		}
-		i += from
-		end := i + len(pair)
-		if (i == 0 || raw[i-1] == '&') && (end == len(raw) || raw[end] == '&') {
-			return true
-		}
-		from = i + 1
-	}
-	return false
-}
