@@ -62,6 +62,8 @@ type Recorder struct {
 	stop      chan struct{}
 	done      chan struct{}
 	closeOnce sync.Once
+	zipMu     sync.Mutex     // one zip at a time
+	zips      sync.WaitGroup // zips made in the background
 
 	recorded, dropped, written, lost  atomic.Uint64
 	rotations, deletedFiles, deletedB atomic.Uint64
@@ -138,7 +140,10 @@ func (r *Recorder) Start() error {
 			return
 		}
 		removeTemps(r.opts.Dir)
-		if err := r.rotate(); err != nil {
+		if err := r.zipLeftovers(); err != nil {
+			r.log.Error("analytics: cannot zip the usage files an earlier run rotated", "error", err)
+		}
+		if err := r.rotate(false); err != nil {
 			r.log.Error("analytics: cannot rotate the usage file of an earlier run", "error", err)
 		}
 		go r.run()
@@ -205,10 +210,11 @@ func (r *Recorder) run() {
 			r.drain()
 		case <-tick:
 			r.drain()
-			r.rotateLogged()
+			r.rotateLogged(true)
 		case <-r.stop:
 			r.drain()
-			r.rotateLogged()
+			r.rotateLogged(false)
+			r.zips.Wait()
 			return
 		}
 	}
@@ -249,7 +255,7 @@ func (r *Recorder) write(e *Event) {
 	r.size += int64(len(r.line))
 	r.written.Add(1)
 	if r.opts.RotateSize > 0 && r.size >= r.opts.RotateSize {
-		r.rotateLogged()
+		r.rotateLogged(true)
 	}
 }
 
@@ -272,8 +278,8 @@ func (r *Recorder) logError(msg string, err error) {
 	}
 }
 
-func (r *Recorder) rotateLogged() {
-	if err := r.rotate(); err != nil {
+func (r *Recorder) rotateLogged(later bool) {
+	if err := r.rotate(later); err != nil {
 		r.logError("analytics: cannot rotate the usage file", err)
 	}
 }

@@ -210,3 +210,30 @@ func TestRecorderRotatesLeftoverAndCapsDisk(t *testing.T) {
 	}
 	_ = r.Close(context.Background())
 }
+
+// TestRecorderZipsRotationsLeftUnzipped checks that a data file rotated
+// but not yet zipped when the gateway stopped (a crash during the
+// background zip) is zipped at the next start, under its rotation's time.
+func TestRecorderZipsRotationsLeftUnzipped(t *testing.T) {
+	dir := t.TempDir()
+	line := AppendLine(nil, &Event{Kind: KindRequest, CorrelationID: "rotated"})
+	pending := filepath.Join(dir, strings.TrimSuffix(ZipName(time.UnixMilli(7000)), zipSuffix)+pendingSuffix)
+	if err := os.WriteFile(pending, line, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := NewRecorder(Options{Dir: dir, QueueSize: 10})
+	if err := r.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close(context.Background())
+	names, _ := ListZips(dir)
+	if len(names) != 1 || !strings.HasPrefix(names[0], "api-usage-data.dat.7000.") {
+		t.Fatalf("zips after start: %v", names)
+	}
+	if got := zipLines(t, filepath.Join(dir, names[0])); len(got) != 1 || !strings.Contains(got[0], `"correlationID":"rotated"`) {
+		t.Errorf("the zip holds %q", got)
+	}
+	if _, err := os.Stat(pending); !os.IsNotExist(err) {
+		t.Errorf("the pending file is still there: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package usage
 
 import (
 	"archive/zip"
+	"compress/flate"
 	"bufio"
 	"errors"
 	"fmt"
@@ -60,10 +61,14 @@ func (r *Recorder) closeFile() error {
 	return nil
 }
 
-// rotate zips the data file, if it holds anything, into
-// api-usage-data.dat.<epochMs>.<uuid>.zip and removes it, then applies
-// the disk cap.
-func (r *Recorder) rotate() error {
+// rotate ends the data file if it holds anything: it is renamed at once
+// to api-usage-data.dat.<epochMs>.<uuid>.pending, then zipped into the
+// same name ending in .zip, removed, and the disk cap applied. With later
+// the zip is made in the background and the writer goes on with a new
+// data file meanwhile: zipping 100 MB took long enough at full load for
+// the queue to fill (and events to be dropped) and for the waiting events
+// to double the gateway's memory. One zip is made at a time.
+func (r *Recorder) rotate(later bool) error {
 	closeErr := r.closeFile()
 	src := filepath.Join(r.opts.Dir, DataFile)
 	st, err := os.Stat(src)
@@ -76,12 +81,36 @@ func (r *Recorder) rotate() error {
 	if st.Size() == 0 {
 		return errors.Join(closeErr, os.Remove(src))
 	}
-	name := ZipName(time.Now())
-	if err := zipFile(src, filepath.Join(r.opts.Dir, name)); err != nil {
+	pending := filepath.Join(r.opts.Dir, strings.TrimSuffix(ZipName(time.Now()), zipSuffix)+pendingSuffix)
+	if err := os.Rename(src, pending); err != nil {
 		return errors.Join(closeErr, err)
 	}
-	if err := os.Remove(src); err != nil {
-		return errors.Join(closeErr, err)
+	if !later {
+		return errors.Join(closeErr, r.zipPending(pending))
+	}
+	r.zips.Add(1)
+	go func() {
+		defer r.zips.Done()
+		if err := r.zipPending(pending); err != nil {
+			r.log.Error("analytics: cannot zip the rotated usage file; it is zipped at the next start", "file", filepath.Base(pending), "error", err)
+		}
+	}()
+	return closeErr
+}
+
+// pendingSuffix ends a rotated data file waiting to be zipped.
+const pendingSuffix = ".pending"
+
+// zipPending zips the rotated data file pending into its .zip name,
+// removes it and applies the disk cap.
+func (r *Recorder) zipPending(pending string) error {
+	r.zipMu.Lock()
+	defer r.zipMu.Unlock()
+	if err := zipFile(pending, strings.TrimSuffix(pending, pendingSuffix)+zipSuffix); err != nil {
+		return err
+	}
+	if err := os.Remove(pending); err != nil {
+		return err
 	}
 	r.rotations.Add(1)
 	if r.opts.MaxDiskBytes > 0 {
@@ -92,10 +121,22 @@ func (r *Recorder) rotate() error {
 			r.log.Warn("analytics: usage files over analytics.max_disk_bytes deleted, oldest first", "files", files, "bytes", bytes)
 		}
 		if err != nil {
-			return errors.Join(closeErr, err)
+			return err
 		}
 	}
-	return closeErr
+	return nil
+}
+
+// zipLeftovers zips the rotated data files an earlier run left unzipped.
+func (r *Recorder) zipLeftovers() error {
+	entries, _ := os.ReadDir(r.opts.Dir)
+	var errs []error
+	for _, e := range entries {
+		if n := e.Name(); strings.HasPrefix(n, DataFile+".") && strings.HasSuffix(n, pendingSuffix) && e.Type().IsRegular() {
+			errs = append(errs, r.zipPending(filepath.Join(r.opts.Dir, n)))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // ZipName names a rotated file: api-usage-data.dat.<epochMs>.<uuid>.zip.
@@ -148,6 +189,11 @@ func zipFile(src, dst string) (err error) {
 		}
 	}()
 	zw := zip.NewWriter(out)
+	// BestSpeed: about three times faster than the default level for some
+	// 15% more bytes; the zip is made on the gateway's CPUs under load.
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestSpeed)
+	})
 	w, err := zw.CreateHeader(&zip.FileHeader{Name: DataFile, Method: zip.Deflate, Modified: time.Now()})
 	if err != nil {
 		return err
