@@ -2,8 +2,8 @@ package usage
 
 import (
 	"archive/zip"
-	"compress/flate"
 	"bufio"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
