@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/textproto"
+	"strings"
 )
 
 // errHeaderTooLarge reports a response header block over the limit.
@@ -42,16 +43,15 @@ func readHeaderBlock(br *bufio.Reader, scratch []byte, max int) (string, int, []
 
 // nextLine splits block at its first line end.
 func nextLine(block string) (line, rest string) {
-	for i := 0; i < len(block); i++ {
-		if block[i] == '\n' {
-			line, rest = block[:i], block[i+1:]
-			if n := len(line); n > 0 && line[n-1] == '\r' {
-				line = line[:n-1]
-			}
-			return line, rest
-		}
+	i := strings.IndexByte(block, '\n')
+	if i < 0 {
+		return block, ""
 	}
-	return block, ""
+	line, rest = block[:i], block[i+1:]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, rest
 }
 
 // parseFields parses header field lines into h. Keys are canonicalised,
@@ -82,10 +82,8 @@ func parseFields(block string, lines int, h http.Header) error {
 			return fmt.Errorf("malformed header line %q", clip(line))
 		}
 		v := trimBlanks(line[colon+1:])
-		for j := 0; j < len(v); j++ {
-			if c := v[j]; c < ' ' && c != '\t' || c == 0x7f {
-				return fmt.Errorf("control character in header %q", line[:colon])
-			}
+		if !ctlFree(v) {
+			return fmt.Errorf("control character in header %q", line[:colon])
 		}
 		k := textproto.CanonicalMIMEHeaderKey(line[:colon])
 		vals[i] = v

@@ -502,13 +502,3 @@ func validTarget(s string) bool {
 	}
 	return true
 }
-
-// validValue rejects CR, LF and NUL in a header value.
-func validValue(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '\r' || c == '\n' || c == 0 {
-			return false
-		}
-	}
-	return true
-}

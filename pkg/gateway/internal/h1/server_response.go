@@ -316,15 +316,16 @@ func writeFieldValue(bw interface {
 	WriteString(string) (int, error)
 	WriteByte(byte) error
 }, v string) {
-	start := 0
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c == '\r' || c == '\n' {
-			bw.WriteString(v[start:i])
-			bw.WriteByte(' ')
-			start = i + 1
+	for {
+		i := indexCRLF(v)
+		if i < 0 {
+			bw.WriteString(v)
+			return
 		}
+		bw.WriteString(v[:i])
+		bw.WriteByte(' ')
+		v = v[i+1:]
 	}
-	bw.WriteString(v[start:])
 }
 
 // finish completes the response after the handler returned: the head if
