@@ -270,19 +270,25 @@ func (p *payload) throttleFields(e *Event) {
 }
 
 // appendClean appends s so that it cannot end the line or form a
-// separator.
+// separator: CR and LF become spaces, the "-" that starts -OS-, -ES- or
+// -KS- an underscore. Clean runs are appended whole, as most values (a
+// user agent, a path) have nothing to replace.
 func appendClean(dst []byte, s string) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		var r byte
+		switch c := s[i]; {
 		case c == '\n' || c == '\r':
-			c = ' '
+			r = ' '
 		case c == '-' && startsSeparator(s[i:]):
-			c = '_'
+			r = '_'
+		default:
+			continue
 		}
-		dst = append(dst, c)
+		dst = append(append(dst, s[start:i]...), r)
+		start = i + 1
 	}
-	return dst
+	return append(dst, s[start:]...)
 }
 
 // startsSeparator reports whether s begins with -OS-, -ES- or -KS-.

@@ -152,3 +152,33 @@ func FuzzParseLine(f *testing.F) {
 		}
 	})
 }
+
+// refAppendClean is appendClean's definition, one byte at a time.
+func refAppendClean(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\n' || c == '\r':
+			c = ' '
+		case c == '-' && startsSeparator(s[i:]):
+			c = '_'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func FuzzAppendClean(f *testing.F) {
+	for _, s := range []string{"", "Mozilla/5.0", "a\r\nb", "x-OS-y", "--KS--ES-", "-O", "-OS", "trailing-", "a-ES-\n-KS-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := appendClean([]byte("p:"), s), refAppendClean([]byte("p:"), s)
+		if string(got) != string(want) {
+			t.Fatalf("appendClean(%q) = %q, want %q", s, got, want)
+		}
+		if strings.ContainsAny(string(got), "\r\n") {
+			t.Fatalf("appendClean(%q) = %q keeps a line end", s, got)
+		}
+	})
+}
