@@ -59,9 +59,9 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	g.SetReady(true)
-	// The gateway binary collects garbage at GOGC=200 (pkg/gateway's
+	// The gateway binary collects garbage at GOGC=150 (pkg/gateway's
 	// tuneGC); the same here so only the front door differs.
-	debug.SetGCPercent(200)
+	debug.SetGCPercent(150)
 	srv := &fasthttp.Server{
 		Handler:     fasthttpadaptor.NewFastHTTPHandler(g.Handler()),
 		ReadTimeout: 30 * time.Second,
