@@ -28,7 +28,7 @@ func (v *jsonValidator) canonical(p int, forEnum bool) (int, bool) {
 		}
 		return end, ok
 	case c == '"':
-		s, end, ok := v.stringAt(p)
+		s, end, _, ok := v.stringAt(p)
 		if ok {
 			v.canon = appendCanonString(v.canon, s)
 		}
@@ -104,7 +104,7 @@ func (v *jsonValidator) canonObject(p int, forEnum bool) (int, bool) {
 		if i >= len(v.data) || v.data[i] != '"' {
 			return v.syntaxErr(i, "expected a string key in object")
 		}
-		key, kend, ok := v.stringAt(i)
+		key, kend, _, ok := v.stringAt(i)
 		if !ok {
 			return kend, false
 		}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/mgwio/mgw/pkg/gateway/internal/swar"
 )
 
 // maxJSONDepth bounds nesting as encoding/json does.
@@ -506,12 +508,24 @@ func (v *jsonValidator) numErr(p int) (float64, int, bool) {
 
 // scanString finds the end of the string literal at p (which is '"') and
 // reports whether its content is plain: no escapes and valid UTF-8, so
-// the raw bytes are the decoded value.
-func (v *jsonValidator) scanString(p int) (end int, plain bool, ok bool) {
+// the raw bytes are the decoded value; and whether it is plain ASCII, so
+// its length in characters is its length in bytes.
+func (v *jsonValidator) scanString(p int) (end int, plain, ascii, ok bool) {
 	d := v.data
-	plain = true
-	ascii := true
+	plain, ascii = true, true
 	for i := p + 1; i < len(d); i++ {
+		// Skip eight bytes at a time while none of them ends the
+		// string, starts an escape, is a control or is not ASCII.
+		for i+8 <= len(d) {
+			w := swar.LoadBytes(d, i)
+			if swar.HasHigh(w) || swar.HasLess(w, 0x20) || swar.HasByte(w, '"') || swar.HasByte(w, '\\') {
+				break
+			}
+			i += 8
+		}
+		if i >= len(d) {
+			break
+		}
 		c := d[i]
 		switch {
 		case c >= utf8.RuneSelf:
@@ -520,7 +534,7 @@ func (v *jsonValidator) scanString(p int) (end int, plain bool, ok bool) {
 			if plain && !ascii && !utf8.Valid(d[p+1:i]) {
 				plain = false
 			}
-			return i + 1, plain, true
+			return i + 1, plain, plain && ascii, true
 		case c == '\\':
 			plain = false
 			i++
@@ -532,56 +546,60 @@ func (v *jsonValidator) scanString(p int) (end int, plain bool, ok bool) {
 			case 'u':
 				if i+4 >= len(d) || !isHex(d[i+1]) || !isHex(d[i+2]) || !isHex(d[i+3]) || !isHex(d[i+4]) {
 					e, _ := v.syntaxErr(i, "invalid \\u escape")
-					return e, false, false
+					return e, false, false, false
 				}
 				i += 4
 			default:
 				e, _ := v.syntaxErr(i, "invalid escape")
-				return e, false, false
+				return e, false, false, false
 			}
 		case c < 0x20:
 			e, _ := v.syntaxErr(i, "control character in string")
-			return e, false, false
+			return e, false, false, false
 		}
 	}
 	e, _ := v.syntaxErr(len(d), "unterminated string")
-	return e, false, false
+	return e, false, false, false
 }
 
 // stringAt scans the string at p and returns its decoded value, which is
 // either a slice of the text or of v.str.
-func (v *jsonValidator) stringAt(p int) ([]byte, int, bool) {
-	end, plain, ok := v.scanString(p)
+func (v *jsonValidator) stringAt(p int) (s []byte, end int, ascii, ok bool) {
+	end, plain, ascii, ok := v.scanString(p)
 	if !ok {
-		return nil, end, false
+		return nil, end, false, false
 	}
 	raw := v.data[p+1 : end-1]
 	if plain {
-		return raw, end, true
+		return raw, end, ascii, true
 	}
 	v.str, _ = decodeJSONString(v.str[:0], raw)
-	return v.str, end, true
+	return v.str, end, false, true
 }
 
 // stringValue checks a string against n.
 func (v *jsonValidator) stringValue(n *node, p int) (int, bool) {
-	s, end, ok := v.stringAt(p)
+	s, end, ascii, ok := v.stringAt(p)
 	if !ok {
 		return end, false
 	}
 	if !n.permits(tString) {
 		return v.failf(p, func() string { return "expected " + typeNames(n.types) + ", got a string" })
 	}
-	if reason := checkString(n, s); reason != "" {
+	if reason := checkString(n, s, ascii); reason != "" {
 		return v.fail(p, reason)
 	}
 	return end, true
 }
 
 // checkString applies the string keywords; it returns why s fails, or "".
-func checkString(n *node, s []byte) string {
+// ascii says s is ASCII, so its length in characters is len(s).
+func checkString(n *node, s []byte, ascii bool) string {
 	if n.minLength != 0 || n.hasMaxLength {
-		l := int64(utf8.RuneCount(s))
+		l := int64(len(s))
+		if !ascii {
+			l = int64(utf8.RuneCount(s))
+		}
 		if n.minLength != 0 && l < n.minLength {
 			return "the string is shorter than " + strconv.FormatInt(n.minLength, 10) + " characters (minLength)"
 		}
@@ -718,7 +736,7 @@ func (v *jsonValidator) object(n *node, p int) (int, bool) {
 			if i >= len(v.data) || v.data[i] != '"' {
 				return v.syntaxErr(i, "expected a string key in object")
 			}
-			key, kend, ok := v.stringAt(i)
+			key, kend, _, ok := v.stringAt(i)
 			if !ok {
 				return kend, false
 			}
@@ -813,7 +831,7 @@ func (v *jsonValidator) skip(p int) (int, bool) {
 	case c == 'f':
 		return v.literal(p, "false")
 	case c == '"':
-		end, _, ok := v.scanString(p)
+		end, _, _, ok := v.scanString(p)
 		return end, ok
 	case c == '-' || (c >= '0' && c <= '9'):
 		_, end, ok := v.number(p)
