@@ -7,8 +7,9 @@ LDFLAGS := -s -w -X github.com/mgwio/mgw/internal/buildinfo.version=$(VERSION) -
 FUZZTIME ?= 10s
 PREFIX ?= /usr/local
 # make bench's load comparison: the scenarios with targets (gateway, gateway-secured, gateway-validation)
-# and the front doors side by side (the gateway on h1, net/http and fasthttp servers).
-LOAD_TARGETS ?= direct,nginx,bare,bare-fasthttp,gateway,gateway-secured,gateway-nethttp-server,gateway-fasthttp-server,nginx-post,gateway-validation
+# and the front doors side by side (the gateway on h1, net/http and fasthttp servers); bare-fasthttp and
+# bare-fasthttp-post are the floor of a Go proxy under the GET and the POST load.
+LOAD_TARGETS ?= direct,nginx,bare,bare-fasthttp,gateway,gateway-secured,gateway-nethttp-server,gateway-fasthttp-server,nginx-post,bare-fasthttp-post,gateway-validation
 
 .PHONY: help generate build install test lint fuzz bench demo clean
 

@@ -93,6 +93,7 @@ func variants() []Variant {
 		{Name: "gateway-nethttp", About: "mgw gateway, routing only, net/http backend client", Start: startGateway(false, netHTTPEnv)},
 		{Name: "gateway-nethttp-server", About: "mgw gateway, routing only, net/http server for clients", Start: startGateway(false, netHTTPServerEnv)},
 		{Name: "bare-fasthttp", About: "bare fasthttp server + HostClient proxy", Start: startBareFasthttp},
+		{Name: "bare-fasthttp-post", About: "bare fasthttp proxy, POSTing the 1 KiB JSON order of gateway-validation", Start: startBareFasthttpPost},
 		{Name: "gateway-fasthttp-server", About: "mgw gateway's handler behind a fasthttp server (fasthttpadaptor)", Start: startGatewayFasthttp},
 		{Name: "gateway-throttle", About: "mgw gateway, in-memory throttling: API-level and Unauthenticated policies", Start: startGateway(false, throttleEnv)},
 		{Name: "gateway-jwt", About: "mgw gateway, JWT authentication (RS256, verified-token cache) on a secured copy of the API", Start: startGatewayJWT},
