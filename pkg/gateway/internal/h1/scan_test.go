@@ -51,15 +51,21 @@ func scanCases() []string {
 
 func TestScansAgreeWithByteWise(t *testing.T) {
 	for _, s := range scanCases() {
-		if got, want := ctlFree(s), refCtlFree(s); got != want {
-			t.Errorf("ctlFree(%q) = %v, want %v", s, got, want)
-		}
-		if got, want := indexCRLF(s), refIndexCRLF(s); got != want {
-			t.Errorf("indexCRLF(%q) = %d, want %d", s, got, want)
-		}
-		if got, want := validValue(s), refValidValue(s); got != want {
-			t.Errorf("validValue(%q) = %v, want %v", s, got, want)
-		}
+		checkScans(t, s)
+	}
+}
+
+// checkScans holds the scans to their byte-wise definitions on s.
+func checkScans(t *testing.T, s string) {
+	t.Helper()
+	if got, want := ctlFree(s), refCtlFree(s); got != want {
+		t.Errorf("ctlFree(%q) = %v, want %v", s, got, want)
+	}
+	if got, want := indexCRLF(s), refIndexCRLF(s); got != want {
+		t.Errorf("indexCRLF(%q) = %d, want %d", s, got, want)
+	}
+	if got, want := validValue(s), refValidValue(s); got != want {
+		t.Errorf("validValue(%q) = %v, want %v", s, got, want)
 	}
 }
 
@@ -67,17 +73,7 @@ func FuzzScans(f *testing.F) {
 	for _, s := range []string{"", "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "a\tb", "a\x7fb", "12345678\r\n", "x\x00y", "\x80\x80\x80\x80\x80\x80\x80\x1f"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := ctlFree(s), refCtlFree(s); got != want {
-			t.Errorf("ctlFree(%q) = %v, want %v", s, got, want)
-		}
-		if got, want := indexCRLF(s), refIndexCRLF(s); got != want {
-			t.Errorf("indexCRLF(%q) = %d, want %d", s, got, want)
-		}
-		if got, want := validValue(s), refValidValue(s); got != want {
-			t.Errorf("validValue(%q) = %v, want %v", s, got, want)
-		}
-	})
+	f.Fuzz(checkScans)
 }
 
 // BenchmarkParseSecuredHead parses the head of a request that carries a
