@@ -47,6 +47,8 @@ func header(ctx context.Context, o Options, t tools) string {
 		fmt.Fprintf(&b, "; %s, worker_processes %s", firstLine(ctx, t.nginx, "-v"), o.NginxWorkers)
 	}
 	b.WriteString("\npeak RSS: VmHWM of the target process plus its children (nginx: master and workers)\n")
+	b.WriteString("CPU µs/req: user and system time of those processes during the measurement, per request (median of the rounds);\n")
+	b.WriteString("        steadier than req/s on a shared machine, and the measure to use for changes of a few percent\n")
 	if o.Rounds > 1 {
 		fmt.Fprintf(&b, "rounds: every target measured %d times, taking turns; each row is the target's median run by req/s, peak RSS the highest of its runs;\n", o.Rounds)
 		b.WriteString("        the targets below compare the gateway's and nginx's runs of each round and take the median ratio\n")
@@ -91,14 +93,14 @@ func writeReport(w io.Writer, results []Result) {
 	for _, r := range results {
 		spread = spread || len(r.Rates) > 1
 	}
-	head := "target\treq/s\tp50 ms\tp99 ms\tpeak RSS MiB\treq/s ÷ nginx\tp99 ÷ nginx\terrors\t"
+	head := "target\treq/s\tp50 ms\tp99 ms\tpeak RSS MiB\tCPU µs/req user+sys\treq/s ÷ nginx\tp99 ÷ nginx\terrors\t"
 	if spread {
 		head += "req/s of the rounds\t"
 	}
 	fmt.Fprintln(tw, head)
 	for _, r := range results {
 		if r.Err != nil {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tnot measured\t\n", r.Variant.Name)
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t-\tnot measured\t\n", r.Variant.Name)
 			continue
 		}
 		rounds := ""
@@ -114,8 +116,8 @@ func writeReport(w io.Writer, results []Result) {
 			rate = fmt.Sprintf("%.2fx", r.Wrk.RequestsPerSec/nginx.Wrk.RequestsPerSec)
 			p99 = fmt.Sprintf("%.2fx", ratio(r.Wrk.P99(), nginx.Wrk.P99()))
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%s\t%s\t%d\t%s\n", r.Variant.Name, r.Wrk.RequestsPerSec,
-			ms(r.Wrk.P50()), ms(r.Wrk.P99()), float64(r.RSS)/(1<<20), rate, p99, r.Wrk.SocketErrors()+r.Wrk.Non2xx, rounds)
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%.1f\t%s\t%s\t%s\t%d\t%s\n", r.Variant.Name, r.Wrk.RequestsPerSec,
+			ms(r.Wrk.P50()), ms(r.Wrk.P99()), float64(r.RSS)/(1<<20), cpuPerRequest(r.CPU), rate, p99, r.Wrk.SocketErrors()+r.Wrk.Non2xx, rounds)
 	}
 	tw.Flush()
 	for _, r := range results {
@@ -206,6 +208,13 @@ func verdict(ok bool) string {
 // ratio is a/b; a zero b (a p99 below wrk's resolution) counts as 1 µs.
 func ratio(a, b time.Duration) float64 {
 	return float64(a) / float64(max(b, time.Microsecond))
+}
+
+// cpuPerRequest prints user and system time per request in µs, such as
+// "6.1+19.2".
+func cpuPerRequest(c CPUTime) string {
+	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+	return fmt.Sprintf("%.1f+%.1f", us(c.User), us(c.Sys))
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }

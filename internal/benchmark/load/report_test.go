@@ -87,7 +87,16 @@ func TestMedianRun(t *testing.T) {
 		result("gateway", 1200, 5*time.Millisecond, 20<<20),
 		result("gateway", 1000, 7*time.Millisecond, 25<<20),
 	}
+	us := time.Microsecond
+	// The median run by req/s (runs[2]) is not the one with the median
+	// CPU time: CPU per request is the median of each round's.
+	runs[0].CPU = CPUTime{User: 10 * us, Sys: 40 * us}
+	runs[1].CPU = CPUTime{User: 20 * us, Sys: 30 * us}
+	runs[2].CPU = CPUTime{User: 30 * us, Sys: 20 * us}
 	m := median(runs)
+	if m.CPU.User != 20*us || m.CPU.Sys != 30*us {
+		t.Errorf("CPU per request %+v; want the median user (20 µs) and system (30 µs) time of the rounds", m.CPU)
+	}
 	if m.Wrk.RequestsPerSec != 1000 || m.Wrk.P99() != 7*time.Millisecond {
 		t.Errorf("median run %v req/s, p99 %v; want the 1000 req/s run", m.Wrk.RequestsPerSec, m.Wrk.P99())
 	}
@@ -106,7 +115,7 @@ func TestMedianRun(t *testing.T) {
 	}
 	var buf strings.Builder
 	writeReport(&buf, []Result{m})
-	if !strings.Contains(buf.String(), "900 1200 1000") {
+	if !strings.Contains(buf.String(), "900 1200 1000") || !strings.Contains(buf.String(), "20.0+30.0") {
 		t.Errorf("report lacks the rounds:\n%s", buf.String())
 	}
 }

@@ -24,7 +24,11 @@ type Result struct {
 	Variant Variant
 	Wrk     WrkResult
 	RSS     int64 // peak RSS in bytes
-	Err     error
+	// CPU is the target's processor time per request (its process and
+	// their children) during the measurement: steadier than req/s on a
+	// shared machine, where the rate moves with everything else.
+	CPU CPUTime
+	Err error
 	// Rates and P99s are the requests/s and p99 latencies of every
 	// round, in order (see median).
 	Rates []float64
@@ -43,6 +47,13 @@ func median(runs []Result) Result {
 	sorted := slices.Clone(runs)
 	slices.SortStableFunc(sorted, func(a, b Result) int { return cmp.Compare(a.Wrk.RequestsPerSec, b.Wrk.RequestsPerSec) })
 	m := sorted[(len(sorted)-1)/2]
+	// CPU per request: the median of the rounds' user and system times.
+	users := make([]float64, len(runs))
+	syss := make([]float64, len(runs))
+	for i, r := range runs {
+		users[i], syss[i] = float64(r.CPU.User), float64(r.CPU.Sys)
+	}
+	m.CPU = CPUTime{User: time.Duration(medianOf(users)), Sys: time.Duration(medianOf(syss))}
 	for _, r := range runs {
 		m.RSS = max(m.RSS, r.RSS)
 		m.Rates = append(m.Rates, r.Wrk.RequestsPerSec)
@@ -211,10 +222,21 @@ func measure(ctx context.Context, opts Options, t tools, base *Env, v Variant, r
 	}
 	fmt.Fprintf(progress, "load: %s: measuring for %v\n", v.Name, opts.Duration)
 	load.Duration = opts.Duration
+	cpu0, err := ProcessCPU("/proc", target.PID)
+	if err != nil {
+		res.Err = err
+		return res
+	}
 	if res.Wrk, err = RunWrk(ctx, load); err != nil {
 		res.Err = err
 		return res
 	}
+	cpu1, err := ProcessCPU("/proc", target.PID)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.CPU = cpu1.Sub(cpu0).perRequest(res.Wrk.Requests)
 	if res.RSS, err = PeakRSS("/proc", target.PID); err != nil {
 		res.Err = err
 		return res
