@@ -27,6 +27,10 @@ type Goal struct {
 	Scenario string
 	// Versus is the variant the ratios are taken to; "nginx" when empty.
 	Versus string
+	// Floor is a bare Go proxy under the same load (bare-fasthttp): when
+	// it was measured, its ratio is printed beside the goals, as the
+	// most a Go proxy reached in the same rounds.
+	Floor string
 }
 
 // versus is the name of the reference variant.
@@ -131,8 +135,12 @@ func writeReport(w io.Writer, results []Result) {
 		}
 		fmt.Fprintf(w, "\ntargets for %s, %s:\n", r.Variant.Name, r.Variant.Goal.Scenario)
 		gw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, g := range evaluateGoals(r, find(results, r.Variant.Goal.versus())) {
+		ref := find(results, r.Variant.Goal.versus())
+		for _, g := range evaluateGoals(r, ref) {
 			fmt.Fprintf(gw, "  %s\t%s\t%s\n", g.Goal, g.Value, g.Verdict)
+		}
+		if floor := find(results, r.Variant.Goal.Floor); floor != nil && ref != nil {
+			fmt.Fprintf(gw, "  floor: %s\t%s\t(a bare Go proxy, nothing else)\n", floor.Variant.Name, rateVersus(*floor, *ref))
 		}
 		gw.Flush()
 	}
@@ -170,16 +178,29 @@ func evaluateGoals(r Result, nginx *Result) []GoalLine {
 			ys[i] = ratio(r.P99s[i], nginx.P99s[i])
 		}
 		x, y := medianOf(xs), medianOf(ys)
-		rate.Value, rate.Verdict = fmt.Sprintf("%.2fx, median of the rounds' ratios %s", x, listRatios(xs)), verdict(x >= goalRate)
+		rate.Value, rate.Verdict = rateVersus(r, *nginx), verdict(x >= goalRate)
 		p99.Value, p99.Verdict = fmt.Sprintf("%.2fx, median of the rounds' ratios %s", y, listRatios(ys)), verdict(y <= goalP99Ratio)
 	default:
 		x := r.Wrk.RequestsPerSec / nginx.Wrk.RequestsPerSec
-		rate.Value, rate.Verdict = fmt.Sprintf("%.2fx (%.0f vs %.0f)", x, r.Wrk.RequestsPerSec, nginx.Wrk.RequestsPerSec), verdict(x >= goalRate)
+		rate.Value, rate.Verdict = rateVersus(r, *nginx), verdict(x >= goalRate)
 		y := ratio(r.Wrk.P99(), nginx.Wrk.P99())
 		p99.Value, p99.Verdict = fmt.Sprintf("%.2fx (%s vs %s ms)", y, ms(r.Wrk.P99()), ms(nginx.Wrk.P99())), verdict(y <= goalP99Ratio)
 	}
 	rss.Value, rss.Verdict = fmt.Sprintf("%.1f MiB", float64(r.RSS)/(1<<20)), verdict(r.RSS <= goalRSS)
 	return []GoalLine{rate, p99, rss}
+}
+
+// rateVersus describes r's requests/s as a share of ref's: with rounds,
+// the median of each round's ratio, and the ratios.
+func rateVersus(r, ref Result) string {
+	if len(r.Rates) > 1 && len(r.Rates) == len(ref.Rates) {
+		xs := make([]float64, len(r.Rates))
+		for i := range r.Rates {
+			xs[i] = r.Rates[i] / ref.Rates[i]
+		}
+		return fmt.Sprintf("%.2fx, median of the rounds' ratios %s", medianOf(xs), listRatios(xs))
+	}
+	return fmt.Sprintf("%.2fx (%.0f vs %.0f)", r.Wrk.RequestsPerSec/ref.Wrk.RequestsPerSec, r.Wrk.RequestsPerSec, ref.Wrk.RequestsPerSec)
 }
 
 // medianOf is the middle value (the lower middle one for an even count).

@@ -148,3 +148,30 @@ func TestGoalsPerRound(t *testing.T) {
 		t.Errorf("ratios 0.80 0.85 0.83 (median 0.83): %s, want the rate to FALL SHORT", got)
 	}
 }
+
+// TestReportShowsFloor: beside the goals, the report gives the ratio a
+// bare Go proxy reached in the same rounds, when it was measured.
+func TestReportShowsFloor(t *testing.T) {
+	ms := time.Millisecond
+	rounds := func(name string, rates ...float64) Result {
+		var runs []Result
+		for _, x := range rates {
+			runs = append(runs, result(name, x, 5*ms, 20<<20))
+		}
+		return median(runs)
+	}
+	gw := rounds("gateway", 14000, 15000, 16000)
+	gw.Variant.Goal = &Goal{Rate: 0.85, Scenario: "routing only", Floor: "bare-fasthttp"}
+	nginx := rounds("nginx", 20000, 20000, 20000)
+	floor := rounds("bare-fasthttp", 17000, 16000, 18000)
+	var buf strings.Builder
+	writeReport(&buf, []Result{nginx, floor, gw})
+	if !strings.Contains(buf.String(), "floor: bare-fasthttp") || !strings.Contains(buf.String(), "0.85x, median of the rounds' ratios (0.85 0.80 0.90)") {
+		t.Errorf("report lacks the floor and its ratios:\n%s", buf.String())
+	}
+	buf.Reset()
+	writeReport(&buf, []Result{nginx, gw})
+	if strings.Contains(buf.String(), "floor") {
+		t.Errorf("a floor that was not measured is reported:\n%s", buf.String())
+	}
+}

@@ -88,7 +88,7 @@ func variants() []Variant {
 		{Name: "direct", About: "the backend alone", Start: startDirect},
 		{Name: "nginx", About: "nginx reverse proxy, upstream keepalive", Tools: []string{"nginx"}, Start: startNginx},
 		{Name: "bare", About: "bare httputil.ReverseProxy", Start: startBare},
-		{Name: "gateway", About: "mgw gateway, routing only, no access log", Goal: &Goal{Rate: 0.85, Scenario: "routing only (issue 12)"}, Start: startGateway(false)},
+		{Name: "gateway", About: "mgw gateway, routing only, no access log", Goal: &Goal{Rate: 0.85, Scenario: "routing only (issue 12)", Floor: "bare-fasthttp"}, Start: startGateway(false)},
 		{Name: "gateway-accesslog", About: "mgw gateway, routing only, access log on", Start: startGateway(true)},
 		{Name: "gateway-nethttp", About: "mgw gateway, routing only, net/http backend client", Start: startGateway(false, netHTTPEnv)},
 		{Name: "gateway-nethttp-server", About: "mgw gateway, routing only, net/http server for clients", Start: startGateway(false, netHTTPServerEnv)},
@@ -98,10 +98,10 @@ func variants() []Variant {
 		{Name: "gateway-throttle", About: "mgw gateway, in-memory throttling: API-level and Unauthenticated policies", Start: startGateway(false, throttleEnv)},
 		{Name: "gateway-jwt", About: "mgw gateway, JWT authentication (RS256, verified-token cache) on a secured copy of the API", Start: startGatewayJWT},
 		{Name: "gateway-secured", About: "mgw gateway, JWT authentication + throttling (application, subscription, API) + analytics",
-			Goal: &Goal{Rate: 0.80, Scenario: "JWT + throttling + analytics (issue 12)"}, Start: startGatewaySecured},
+			Goal: &Goal{Rate: 0.80, Scenario: "JWT + throttling + analytics (issue 12)", Floor: "bare-fasthttp"}, Start: startGatewaySecured},
 		{Name: "nginx-post", About: "nginx reverse proxy, POSTing a 1 KiB JSON order (the reference of gateway-validation)", Tools: []string{"nginx"}, Start: startNginxPost},
 		{Name: "gateway-validation", About: "mgw gateway, request validation of a POSTed 1 KiB JSON order (20 properties)",
-			Goal: &Goal{Rate: 0.75, Scenario: "request validation (issue 14)", Versus: "nginx-post"}, Start: startGatewayValidation},
+			Goal: &Goal{Rate: 0.75, Scenario: "request validation (issue 14)", Versus: "nginx-post", Floor: "bare-fasthttp-post"}, Start: startGatewayValidation},
 		{Name: "gateway-analytics", About: "mgw gateway, usage analytics written to files (no upload)", Start: startGateway(false, analyticsEnv)},
 	}
 }
