@@ -69,18 +69,13 @@ func (v *jsonValidator) canonArray(p int, forEnum bool) (int, bool) {
 		if !ok {
 			return end, false
 		}
-		i = v.ws(end)
-		if i >= len(v.data) {
-			return v.syntaxErr(i, "unterminated array")
+		var more bool
+		if i, more, ok = v.afterMember(end, ']'); !ok {
+			return i, false
 		}
-		switch v.data[i] {
-		case ',':
-			i++
-		case ']':
+		if !more {
 			v.canon = append(v.canon, ']')
-			return i + 1, true
-		default:
-			return v.syntaxErr(i, "expected , or ] in array")
+			return i, true
 		}
 	}
 }
@@ -129,19 +124,13 @@ func (v *jsonValidator) canonObject(p int, forEnum bool) (int, bool) {
 		if !replaced {
 			members = append(members, member{k, val})
 		}
-		i = v.ws(end)
-		if i >= len(v.data) {
-			return v.syntaxErr(i, "unterminated object")
+		var more bool
+		if i, more, ok = v.afterMember(end, '}'); !ok {
+			return i, false
 		}
-		if v.data[i] == ',' {
-			i++
-			continue
-		}
-		if v.data[i] == '}' {
-			i++
+		if !more {
 			break
 		}
-		return v.syntaxErr(i, "expected , or } in object")
 	}
 	slices.SortFunc(members, func(a, b member) int { return bytes.Compare(a.key, b.key) })
 	v.canon = append(v.canon, '{')

@@ -100,6 +100,29 @@ func (v *jsonValidator) ws(p int) int {
 	return p
 }
 
+// afterMember reads what follows a member of an array (close is ']') or
+// an object ('}') that ends at end: blanks, then a comma, and more says
+// another member follows, or close. i is the offset past it, or of the
+// syntax error when ok is false.
+func (v *jsonValidator) afterMember(end int, close byte) (i int, more, ok bool) {
+	i = v.ws(end)
+	what := "array"
+	if close == '}' {
+		what = "object"
+	}
+	switch {
+	case i >= len(v.data):
+		i, _ = v.syntaxErr(i, "unterminated "+what)
+		return i, false, false
+	case v.data[i] == ',':
+		return i + 1, true, true
+	case v.data[i] == close:
+		return i + 1, false, true
+	}
+	i, _ = v.syntaxErr(i, "expected , or "+string(close)+" in "+what)
+	return i, false, false
+}
+
 // syntaxErr records that the text is not JSON; it ends every alternative.
 func (v *jsonValidator) syntaxErr(p int, what string) (int, bool) {
 	if !v.syntax {
@@ -649,19 +672,13 @@ func (v *jsonValidator) array(n *node, p int) (int, bool) {
 				}
 			}
 			count++
-			i = v.ws(end)
-			if i >= len(v.data) {
-				return v.syntaxErr(i, "unterminated array")
+			var more bool
+			if i, more, ok = v.afterMember(end, ']'); !ok {
+				return i, false
 			}
-			if v.data[i] == ',' {
-				i++
-				continue
-			}
-			if v.data[i] == ']' {
-				i++
+			if !more {
 				break
 			}
-			return v.syntaxErr(i, "expected , or ] in array")
 		}
 	}
 	if n.minItems != 0 && count < n.minItems {
@@ -776,19 +793,13 @@ func (v *jsonValidator) object(n *node, p int) (int, bool) {
 				return end, false
 			}
 			count++
-			i = v.ws(end)
-			if i >= len(v.data) {
-				return v.syntaxErr(i, "unterminated object")
+			var more bool
+			if i, more, ok = v.afterMember(end, '}'); !ok {
+				return i, false
 			}
-			if v.data[i] == ',' {
-				i++
-				continue
-			}
-			if v.data[i] == '}' {
-				i++
+			if !more {
 				break
 			}
-			return v.syntaxErr(i, "expected , or } in object")
 		}
 	}
 	if n.minProps != 0 && count < n.minProps {
