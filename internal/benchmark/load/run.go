@@ -24,8 +24,8 @@ type Result struct {
 	Variant Variant
 	Wrk     WrkResult
 	RSS     int64 // peak RSS in bytes
-	// CPU is the target's processor time per request (its process and
-	// their children) during the measurement: steadier than req/s on a
+	// CPU is the target's processor time per request (the process and
+	// its children) during the measurement: steadier than req/s on a
 	// shared machine, where the rate moves with everything else.
 	CPU CPUTime
 	Err error
