@@ -20,25 +20,16 @@ const (
 	goalRSS      = 25 << 20 // peak RSS under load at most this
 )
 
-// Goal is the requests/s target of a variant: at least Rate times
-// nginx's, for what the variant stands for (Scenario).
+// Goal is the requests/s target of a variant: at least Rate times its
+// reference's (nginx under the same load), for what the variant stands
+// for (Scenario).
 type Goal struct {
 	Rate     float64
 	Scenario string
-	// Versus is the variant the ratios are taken to; "nginx" when empty.
-	Versus string
 	// Floor is a bare Go proxy under the same load (bare-fasthttp): when
 	// it was measured, its ratio is printed beside the goals, as the
 	// most a Go proxy reached in the same rounds.
 	Floor string
-}
-
-// versus is the name of the reference variant.
-func (g *Goal) versus() string {
-	if g.Versus == "" {
-		return "nginx"
-	}
-	return g.Versus
 }
 
 // header describes the run: load, machine and tool versions.
@@ -51,8 +42,9 @@ func header(ctx context.Context, o Options, t tools) string {
 		fmt.Fprintf(&b, "; %s, worker_processes %s", firstLine(ctx, t.nginx, "-v"), o.NginxWorkers)
 	}
 	b.WriteString("\npeak RSS: VmHWM of the target process plus its children (nginx: master and workers)\n")
-	b.WriteString("CPU µs/req: user and system time of those processes during the measurement, per request (median of the rounds);\n")
+	b.WriteString("CPU µs/req: user and system time of the same processes during the measurement, per request (median of the rounds);\n")
 	b.WriteString("        steadier than req/s on a shared machine, and the measure to use for changes of a few percent\n")
+	b.WriteString("÷ nginx: ratios to nginx, or to nginx-post for the targets that POST what it POSTs (bare-fasthttp-post, gateway-validation)\n")
 	if o.Rounds > 1 {
 		fmt.Fprintf(&b, "rounds: every target measured %d times, taking turns; each row is the target's median run by req/s, peak RSS the highest of its runs;\n", o.Rounds)
 		b.WriteString("        the targets below compare the gateway's and nginx's runs of each round and take the median ratio\n")
@@ -89,9 +81,16 @@ func firstLine(ctx context.Context, cmd string, args ...string) string {
 	return line
 }
 
+// reference is the name of the variant v's ratio columns divide by.
+func (v Variant) reference() string {
+	if v.Reference == "" {
+		return "nginx"
+	}
+	return v.Reference
+}
+
 // writeReport prints the table, the failures and the goals.
 func writeReport(w io.Writer, results []Result) {
-	nginx := find(results, "nginx")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	spread := false
 	for _, r := range results {
@@ -116,7 +115,7 @@ func writeReport(w io.Writer, results []Result) {
 			rounds = strings.Join(rs, " ") + "\t"
 		}
 		rate, p99 := "-", "-"
-		if nginx != nil {
+		if nginx := find(results, r.Variant.reference()); nginx != nil {
 			rate = fmt.Sprintf("%.2fx", r.Wrk.RequestsPerSec/nginx.Wrk.RequestsPerSec)
 			p99 = fmt.Sprintf("%.2fx", ratio(r.Wrk.P99(), nginx.Wrk.P99()))
 		}
@@ -135,7 +134,7 @@ func writeReport(w io.Writer, results []Result) {
 		}
 		fmt.Fprintf(w, "\ntargets for %s, %s:\n", r.Variant.Name, r.Variant.Goal.Scenario)
 		gw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		ref := find(results, r.Variant.Goal.versus())
+		ref := find(results, r.Variant.reference())
 		for _, g := range evaluateGoals(r, ref) {
 			fmt.Fprintf(gw, "  %s\t%s\t%s\n", g.Goal, g.Value, g.Verdict)
 		}
@@ -154,7 +153,7 @@ type GoalLine struct {
 // evaluateGoals checks r, which has a Goal, against the targets;
 // nginx, the goal's reference variant, may be nil.
 func evaluateGoals(r Result, nginx *Result) []GoalLine {
-	goalRate, ref := r.Variant.Goal.Rate, r.Variant.Goal.versus()
+	goalRate, ref := r.Variant.Goal.Rate, r.Variant.reference()
 	rate := GoalLine{Goal: fmt.Sprintf("req/s >= %.2fx %s", goalRate, ref)}
 	p99 := GoalLine{Goal: fmt.Sprintf("p99 <= %.1fx %s", goalP99Ratio, ref)}
 	rss := GoalLine{Goal: fmt.Sprintf("peak RSS <= %d MiB", goalRSS>>20)}

@@ -175,3 +175,24 @@ func TestReportShowsFloor(t *testing.T) {
 		t.Errorf("a floor that was not measured is reported:\n%s", buf.String())
 	}
 }
+
+// TestPostTargetsUseNginxPost: a target that POSTs is compared with nginx
+// under the same POSTs, in the table and in its goals.
+func TestPostTargetsUseNginxPost(t *testing.T) {
+	nginx := result("nginx", 30000, 5*time.Millisecond, 19<<20)
+	nginxPost := result("nginx-post", 20000, 5*time.Millisecond, 19<<20)
+	gw := result("gateway-validation", 15000, 7*time.Millisecond, 19<<20)
+	gw.Variant.Goal = &Goal{Rate: 0.75, Scenario: "request validation"}
+	gw.Variant.Reference = "nginx-post"
+	var buf strings.Builder
+	writeReport(&buf, []Result{nginx, nginxPost, gw})
+	out := buf.String()
+	if !strings.Contains(out, "0.75x (15000 vs 20000)") || !strings.Contains(out, "req/s >= 0.75x nginx-post") {
+		t.Errorf("the goals do not compare with nginx-post:\n%s", out)
+	}
+	row := out[strings.Index(out, "gateway-validation"):]
+	row = row[:strings.IndexByte(row, '\n')]
+	if !strings.Contains(row, "0.75x") || strings.Contains(row, "0.50x") {
+		t.Errorf("the table row does not divide by nginx-post: %q", row)
+	}
+}
