@@ -189,8 +189,9 @@ func zipFile(src, dst string) (err error) {
 		}
 	}()
 	zw := zip.NewWriter(out)
-	// BestSpeed: about three times faster than the default level for some
-	// 15% more bytes; the zip is made on the gateway's CPUs under load.
+	// BestSpeed: 2.5 times faster than the default level for a quarter
+	// more bytes (105 MB of events: 0.22 s and 6.0 MB against 0.55 s and
+	// 4.75 MB); the zip is made on the gateway's CPUs under load.
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(w, flate.BestSpeed)
 	})
