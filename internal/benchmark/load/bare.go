@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
-
-	"github.com/mgwio/mgw/internal/benchmark/load/benchlabel"
 )
 
 // startBare builds bareproxy/ and runs it in front of the shared backend.
@@ -19,17 +17,6 @@ func startBare(ctx context.Context, env *Env) (Target, error) {
 // backend: the fasthttp engine's own floor, beside bare (net/http).
 func startBareFasthttp(ctx context.Context, env *Env) (Target, error) {
 	return startBareProgram(ctx, env, "fastproxy")
-}
-
-// startBareFasthttpPost is bare-fasthttp under the POSTs of
-// gateway-validation: the floor of a Go proxy for that load.
-func startBareFasthttpPost(ctx context.Context, env *Env) (Target, error) {
-	t, err := startBareFasthttp(ctx, env)
-	if err != nil {
-		return Target{}, err
-	}
-	t.Post = benchlabel.OrderBody()
-	return t, nil
 }
 
 // startBareProgram builds internal/benchmark/load/<name> and runs it with

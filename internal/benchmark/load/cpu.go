@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -28,13 +26,11 @@ func (c CPUTime) Sub(earlier CPUTime) CPUTime {
 // StatCPU returns the user and system time (utime, stime: all of the
 // process's threads) from the content of a /proc/<pid>/stat file.
 func StatCPU(stat []byte) (CPUTime, error) {
-	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return CPUTime{}, errors.New("stat file has no \")\" after the command name")
+	// utime and stime are fields 14 and 15 of proc(5).
+	fields, err := statFields(stat)
+	if err != nil {
+		return CPUTime{}, err
 	}
-	// Fields after the command: state (3), ppid (4), ... utime (14),
-	// stime (15).
-	fields := strings.Fields(string(stat[i+1:]))
 	if len(fields) < 13 {
 		return CPUTime{}, errors.New("stat file ends before utime and stime")
 	}

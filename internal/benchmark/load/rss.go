@@ -36,14 +36,24 @@ func StatusKB(status []byte, field string) (int64, error) {
 	return 0, fmt.Errorf("the status file has no %s line (a kernel thread, or an exited process)", field)
 }
 
+// statFields splits the content of a /proc/<pid>/stat file after the
+// command name, which may itself hold spaces and ")": fields[0] is the
+// state (field 3 of proc(5)), fields[1] the parent pid, and so on.
+func statFields(stat []byte) ([]string, error) {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return nil, errors.New("stat file has no \")\" after the command name")
+	}
+	return strings.Fields(string(stat[i+1:])), nil
+}
+
 // ParentPID returns the parent process id from the content of a
 // /proc/<pid>/stat file ("pid (comm) state ppid ...").
 func ParentPID(stat []byte) (int, error) {
-	i := bytes.LastIndexByte(stat, ')')
-	if i < 0 {
-		return 0, errors.New("stat file has no \")\" after the command name")
+	fields, err := statFields(stat)
+	if err != nil {
+		return 0, err
 	}
-	fields := strings.Fields(string(stat[i+1:]))
 	if len(fields) < 2 {
 		return 0, errors.New("stat file ends before the parent pid")
 	}

@@ -11,15 +11,17 @@ import (
 	"github.com/mgwio/mgw/internal/benchmark/load/benchlabel"
 )
 
-// startNginxPost is nginx under the load of gateway-validation: every
-// request POSTs the 1 KiB order, which nginx forwards unchecked.
-func startNginxPost(ctx context.Context, env *Env) (Target, error) {
-	t, err := startNginx(ctx, env)
-	if err != nil {
-		return Target{}, err
+// posting is start under the load of gateway-validation: every request
+// POSTs the 1 KiB order, which the started proxy forwards unchecked.
+func posting(start func(context.Context, *Env) (Target, error)) func(context.Context, *Env) (Target, error) {
+	return func(ctx context.Context, env *Env) (Target, error) {
+		t, err := start(ctx, env)
+		if err != nil {
+			return Target{}, err
+		}
+		t.Post = benchlabel.OrderBody()
+		return t, nil
 	}
-	t.Post = benchlabel.OrderBody()
-	return t, nil
 }
 
 // startGatewayValidation is the gateway with request validation: every
