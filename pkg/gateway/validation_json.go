@@ -538,10 +538,12 @@ func (v *jsonValidator) scanString(p int) (end int, plain, ascii, ok bool) {
 	plain, ascii = true, true
 	for i := p + 1; i < len(d); i++ {
 		// Skip eight bytes at a time while none of them ends the
-		// string, starts an escape, is a control or is not ASCII.
+		// string, starts an escape, is a control or is not ASCII, then
+		// go straight to the first that does.
 		for i+8 <= len(d) {
 			w := swar.LoadBytes(d, i)
-			if swar.HasHigh(w) || swar.HasLess(w, 0x20) || swar.HasByte(w, '"') || swar.HasByte(w, '\\') {
+			if m := swar.HighMask(w) | swar.LessMask(w, 0x20) | swar.ByteMask(w, '"') | swar.ByteMask(w, '\\'); m != 0 {
+				i += swar.First(m)
 				break
 			}
 			i += 8
