@@ -76,6 +76,7 @@ type node struct {
 	hasMaxItems, uniq  bool
 
 	props        map[string]int // property name → index in propSchema
+	propTab      *propTable     // the same, faster; nil: use props
 	propSchema   []int
 	propReq      []int // property index → required bit, -1 if optional
 	required     []string
@@ -176,6 +177,11 @@ func compileSchemas(in []Schema) (*schemaSet, []string) {
 				n.propSchema = append(n.propSchema, r)
 				n.propReq = append(n.propReq, -1)
 			}
+			names := make([]string, len(s.Properties))
+			for j, p := range s.Properties {
+				names[j] = p.Name
+			}
+			n.propTab = newPropTable(names)
 		}
 		if len(s.Required) > 0 {
 			n.required = slices.Clone(s.Required)

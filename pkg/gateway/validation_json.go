@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 
@@ -762,7 +763,14 @@ func (v *jsonValidator) object(n *node, p int) (int, bool) {
 			rawKey := v.data[i+1 : kend-1]
 			schema, bit := -1, -1
 			known := false
-			if j, found := n.props[string(key)]; found {
+			j, found := -1, false
+			if n.propTab != nil {
+				j = n.propTab.find(key)
+				found = j >= 0
+			} else {
+				j, found = n.props[string(key)]
+			}
+			if found {
 				schema, bit, known = n.propSchema[j], n.propReq[j], true
 			} else if b, found := n.reqBit[string(key)]; found {
 				bit = b
@@ -814,6 +822,9 @@ func (v *jsonValidator) object(n *node, p int) (int, bool) {
 			return "the object has more than " + strconv.FormatInt(n.maxProps, 10) + " properties (maxProperties)"
 		})
 	}
+	if v.allRequired(n, bitsAt) {
+		return i, true
+	}
 	for _, name := range n.required {
 		bit := n.reqBit[name]
 		if v.bits[bitsAt+bit/64]&(1<<(bit%64)) == 0 {
@@ -828,6 +839,17 @@ func (v *jsonValidator) object(n *node, p int) (int, bool) {
 		}
 	}
 	return i, true
+}
+
+// allRequired reports whether the object just scanned had every required
+// property: each one set its own bit, so they all did when as many bits
+// are set as there are required names.
+func (v *jsonValidator) allRequired(n *node, bitsAt int) bool {
+	set := 0
+	for _, w := range v.bits[bitsAt:] {
+		set += bits.OnesCount64(w)
+	}
+	return set == len(n.reqBit)
 }
 
 // skip scans any JSON value, checking only its syntax.
