@@ -8,8 +8,9 @@ FUZZTIME ?= 10s
 PREFIX ?= /usr/local
 # make bench's load comparison: the scenarios with targets (gateway, gateway-secured, gateway-validation)
 # and the front doors side by side (the gateway on h1, net/http and fasthttp servers); bare-fasthttp and
-# bare-fasthttp-post are the floor of a Go proxy under the GET and the POST load.
-LOAD_TARGETS ?= direct,nginx,bare,bare-fasthttp,gateway,gateway-secured,gateway-nethttp-server,gateway-fasthttp-server,nginx-post,bare-fasthttp-post,gateway-validation
+# bare-fasthttp-post are the floor of a Go proxy under the GET and the POST load; gateway-post is
+# gateway-validation's load with validation off, the gateway's own path for those POSTs.
+LOAD_TARGETS ?= direct,nginx,bare,bare-fasthttp,gateway,gateway-secured,gateway-nethttp-server,gateway-fasthttp-server,nginx-post,bare-fasthttp-post,gateway-post,gateway-validation
 
 .PHONY: help generate build install test lint fuzz bench demo clean
 

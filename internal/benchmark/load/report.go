@@ -30,6 +30,11 @@ type Goal struct {
 	// it was measured, its ratio is printed beside the goals, as the
 	// most a Go proxy reached in the same rounds.
 	Floor string
+	// Baseline is the gateway under the same load without the features
+	// the scenario adds (gateway for the secured scenario, gateway-post
+	// for validation): when measured, its ratio is printed beside the
+	// goals, as what those features cost.
+	Baseline string
 }
 
 // header describes the run: load, machine and tool versions.
@@ -44,13 +49,24 @@ func header(ctx context.Context, o Options, t tools) string {
 	b.WriteString("\npeak RSS: VmHWM of the target process plus its children (nginx: master and workers)\n")
 	b.WriteString("CPU µs/req: user and system time of the same processes during the measurement, per request (median of the rounds);\n")
 	b.WriteString("        steadier than req/s on a shared machine, and the measure to use for changes of a few percent\n")
-	b.WriteString("÷ nginx: ratios to nginx, or to nginx-post for the targets that POST what it POSTs (bare-fasthttp-post, gateway-validation)\n")
+	b.WriteString("÷ nginx: ratios to nginx, or to nginx-post for the targets that POST what it POSTs (" + strings.Join(postingTargets(), ", ") + ")\n")
 	if o.Rounds > 1 {
 		fmt.Fprintf(&b, "rounds: every target measured %d times, taking turns; each row is the target's median run by req/s, peak RSS the highest of its runs;\n", o.Rounds)
 		b.WriteString("        the targets below compare the gateway's and nginx's runs of each round and take the median ratio\n")
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// postingTargets names the variants measured against nginx-post.
+func postingTargets() []string {
+	var names []string
+	for _, v := range variants() {
+		if v.Reference == "nginx-post" {
+			names = append(names, v.Name)
+		}
+	}
+	return names
 }
 
 // loadAverage is the 1, 5 and 15 minute load average: other work on the
@@ -140,6 +156,9 @@ func writeReport(w io.Writer, results []Result) {
 		}
 		if floor := find(results, r.Variant.Goal.Floor); floor != nil && ref != nil {
 			fmt.Fprintf(gw, "  floor: %s\t%s\t(a bare Go proxy, nothing else)\n", floor.Variant.Name, rateVersus(*floor, *ref))
+		}
+		if base := find(results, r.Variant.Goal.Baseline); base != nil && ref != nil {
+			fmt.Fprintf(gw, "  baseline: %s\t%s\t(the gateway without the scenario's features)\n", base.Variant.Name, rateVersus(*base, *ref))
 		}
 		gw.Flush()
 	}

@@ -176,6 +176,28 @@ func TestReportShowsFloor(t *testing.T) {
 	}
 }
 
+// TestReportShowsBaseline: beside a scenario's goals, the gateway without
+// the scenario's features, compared with the same reference.
+func TestReportShowsBaseline(t *testing.T) {
+	ms := time.Millisecond
+	nginxPost := result("nginx-post", 20000, 5*ms, 19<<20)
+	val := result("gateway-validation", 13000, 7*ms, 19<<20)
+	val.Variant.Goal = &Goal{Rate: 0.75, Scenario: "request validation", Baseline: "gateway-post"}
+	val.Variant.Reference = "nginx-post"
+	base := result("gateway-post", 15000, 6*ms, 19<<20)
+	base.Variant.Reference = "nginx-post"
+	var buf strings.Builder
+	writeReport(&buf, []Result{nginxPost, base, val})
+	if !strings.Contains(buf.String(), "baseline: gateway-post") || !strings.Contains(buf.String(), "0.75x (15000 vs 20000)") {
+		t.Errorf("report lacks the baseline compared with nginx-post:\n%s", buf.String())
+	}
+	buf.Reset()
+	writeReport(&buf, []Result{nginxPost, val})
+	if strings.Contains(buf.String(), "baseline") {
+		t.Errorf("a baseline that was not measured is reported:\n%s", buf.String())
+	}
+}
+
 // TestPostTargetsUseNginxPost: a target that POSTs is compared with nginx
 // under the same POSTs, in the table and in its goals.
 func TestPostTargetsUseNginxPost(t *testing.T) {
@@ -194,5 +216,21 @@ func TestPostTargetsUseNginxPost(t *testing.T) {
 	row = row[:strings.IndexByte(row, '\n')]
 	if !strings.Contains(row, "0.75x") || strings.Contains(row, "0.50x") {
 		t.Errorf("the table row does not divide by nginx-post: %q", row)
+	}
+}
+
+// TestPostingTargetsNamed: the report's header names every target that
+// is divided by nginx-post, gateway-post included, and no GET target.
+func TestPostingTargetsNamed(t *testing.T) {
+	got := strings.Join(postingTargets(), ",")
+	for _, name := range []string{"bare-fasthttp-post", "gateway-validation", "gateway-post"} {
+		if !strings.Contains(","+got+",", ","+name+",") {
+			t.Errorf("postingTargets() = %s, missing %s", got, name)
+		}
+	}
+	for _, name := range []string{"nginx", "nginx-post", "gateway", "bare-fasthttp"} {
+		if strings.Contains(","+got+",", ","+name+",") {
+			t.Errorf("postingTargets() = %s, names %s", got, name)
+		}
 	}
 }

@@ -102,10 +102,12 @@ func variants() []Variant {
 		{Name: "gateway-throttle", About: "mgw gateway, in-memory throttling: API-level and Unauthenticated policies", Start: startGateway(false, throttleEnv)},
 		{Name: "gateway-jwt", About: "mgw gateway, JWT authentication (RS256, verified-token cache) on a secured copy of the API", Start: startGatewayJWT},
 		{Name: "gateway-secured", About: "mgw gateway, JWT authentication + throttling (application, subscription, API) + analytics",
-			Goal: &Goal{Rate: 0.80, Scenario: "JWT + throttling + analytics (issue 12)", Floor: "bare-fasthttp"}, Start: startGatewaySecured},
+			Goal: &Goal{Rate: 0.80, Scenario: "JWT + throttling + analytics (issue 12)", Floor: "bare-fasthttp", Baseline: "gateway"}, Start: startGatewaySecured},
 		{Name: "nginx-post", About: "nginx reverse proxy, POSTing a 1 KiB JSON order (the reference of gateway-validation)", Tools: []string{"nginx"}, Start: posting(startNginx)},
 		{Name: "gateway-validation", About: "mgw gateway, request validation of a POSTed 1 KiB JSON order (20 properties)",
-			Goal: &Goal{Rate: 0.75, Scenario: "request validation (issue 14)", Floor: "bare-fasthttp-post"}, Reference: "nginx-post", Start: startGatewayValidation},
+			Goal: &Goal{Rate: 0.75, Scenario: "request validation (issue 14)", Floor: "bare-fasthttp-post", Baseline: "gateway-post"}, Reference: "nginx-post", Start: startGatewayValidation},
+		{Name: "gateway-post", About: "mgw gateway, gateway-validation's POSTs with request validation off (MGW_VALIDATION_REQUEST=off)",
+			Reference: "nginx-post", Start: startGatewayPost},
 		{Name: "gateway-analytics", About: "mgw gateway, usage analytics written to files (no upload)", Start: startGateway(false, analyticsEnv)},
 	}
 }
