@@ -125,6 +125,10 @@ func checkText(path string, doc *yaml.Node) []string {
 	}
 	if v := value(doc, "secretEnv"); v != nil && v.Kind == yaml.SequenceNode {
 		for _, item := range v.Content {
+			if item.Kind == yaml.ScalarNode && item.Tag == "!!null" {
+				out = append(out, fmt.Sprintf("%s:%d: secretEnv: an empty entry; give a variable name (such as MGW_KM_PASSWORD) or remove the line", path, item.Line))
+				continue
+			}
 			bad(item, "secretEnv")
 		}
 	}
