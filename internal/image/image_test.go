@@ -268,7 +268,7 @@ func TestImageRefusesNonLinux(t *testing.T) {
 }
 
 func TestParseRef(t *testing.T) {
-	for _, s := range []string{"mgw/demo", "mgw/demo:1.0", "127.0.0.1:5000/team/gw:v2", "registry.example.com/a/b/c:latest"} {
+	for _, s := range []string{"mgw/demo", "mgw/demo:1.0", "127.0.0.1:5000/team/gw:v2", "registry.example.com/a/b/c:latest", "r.example.com/" + strings.Repeat("a", 255)} {
 		if _, err := ParseRef(s); err != nil {
 			t.Errorf("ParseRef(%q): %v", s, err)
 		}
@@ -282,6 +282,7 @@ func TestParseRef(t *testing.T) {
 		"mgw/demo:$(reboot)":     "invalid image reference",
 		`."/00`:                  "is not a host name",
 		"mgw/.a:1":               "invalid image reference",
+		strings.Repeat("a", 250): "at most 255",
 	} {
 		if _, err := ParseRef(s); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseRef(%q) = %v, want an error with %q", s, err, want)

@@ -58,12 +58,28 @@ func checkParts(s string, repo name.Repository) error {
 	if reg := repo.RegistryStr(); !registryHost.MatchString(reg) {
 		return fmt.Errorf("invalid image reference %q: registry %q is not a host name, IP address or host:port", s, reg)
 	}
+	// go-containerregistry checks the length before it adds Docker Hub's
+	// "library/", so a name it accepts could name an image it refuses.
+	if r := repo.RepositoryStr(); len(r) > maxRepoLen {
+		return fmt.Errorf("invalid image reference %q: the repository is %d characters long, at most %d are allowed (a Docker Hub name without a namespace counts its library/ prefix)", truncateRef(s), len(r), maxRepoLen)
+	}
 	for _, c := range strings.Split(repo.RepositoryStr(), "/") {
 		if !repoComponent.MatchString(c) {
 			return fmt.Errorf("invalid image reference %q: repository part %q must be lower-case letters and digits joined by '.', '_', \"__\" or '-'", s, c)
 		}
 	}
 	return nil
+}
+
+// maxRepoLen is the longest repository name registries take.
+const maxRepoLen = 255
+
+// truncateRef shortens a reference quoted in an error.
+func truncateRef(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
 }
 
 // repoComponent is one path component of a repository name.
