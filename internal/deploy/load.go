@@ -121,6 +121,11 @@ func checkText(path string, doc *yaml.Node) []string {
 	for _, key := range [][]string{{"image"}, {"namespace"}, {"service", "type"}} {
 		if v := value(doc, key...); v != nil {
 			bad(v, joinKeys(key))
+			// "" would mean the default here but not to the JSON
+			// Schema; it is usually a variable that expanded to nothing.
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!str" && v.Value == "" {
+				out = append(out, fmt.Sprintf("%s:%d: %s: the value is empty; remove the key to use the default, or give a value", path, v.Line, joinKeys(key)))
+			}
 		}
 	}
 	if v := value(doc, "secretEnv"); v != nil && v.Kind == yaml.SequenceNode {
