@@ -217,9 +217,13 @@ type limitedBody struct {
 // Read implements io.Reader.
 func (b *limitedBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
-	var mbe *http.MaxBytesError
-	if err != nil && errors.As(err, &mbe) {
-		b.over = true
+	if err != nil && err != io.EOF {
+		// Declared in the branch: errors.As makes it escape, and every
+		// Read would allocate it.
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			b.over = true
+		}
 	}
 	return n, err
 }

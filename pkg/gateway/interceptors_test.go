@@ -1,11 +1,13 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -164,6 +166,33 @@ func TestInterceptorBodyLimit(t *testing.T) {
 	resp, body := do(t, client(), "POST", gw.http+"/petstore/v1/pet", io.MultiReader(strings.NewReader("0123456789abcdef")))
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("status %d, body %s", resp.StatusCode, body)
+	}
+}
+
+// TestLimitedBodyAllocs: reading a body for interceptors allocates
+// nothing per read, and a body over the limit is still noticed.
+func TestLimitedBodyAllocs(t *testing.T) {
+	data := bytes.Repeat([]byte("x"), 1024)
+	buf := make([]byte, 256)
+	rd := bytes.NewReader(data)
+	lb := &limitedBody{r: io.NopCloser(rd)}
+	if n := testing.AllocsPerRun(100, func() {
+		rd.Reset(data)
+		for {
+			if _, err := lb.Read(buf); err != nil {
+				break
+			}
+		}
+	}); n != 0 {
+		t.Errorf("%v allocations per body, want 0", n)
+	}
+	if lb.over {
+		t.Error("a body within the limit marked over it")
+	}
+	over := &limitedBody{r: http.MaxBytesReader(httptest.NewRecorder(), io.NopCloser(bytes.NewReader(data)), 8)}
+	_, _ = io.Copy(io.Discard, over)
+	if !over.over {
+		t.Error("a body over the limit not marked")
 	}
 }
 
