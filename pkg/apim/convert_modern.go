@@ -174,6 +174,13 @@ func ToAPI(m ModernAPI, definition string, labels []string) (API, error) {
 		}
 		delete(obj, "endpoint_security")
 	}
+	// JSON decoders match member names without regard to case, so a
+	// differently cased copy could carry credentials just as well.
+	for k := range obj {
+		if strings.EqualFold(k, "endpoint_security") {
+			delete(obj, k)
+		}
+	}
 	text, err := json.Marshal(obj)
 	if err != nil {
 		return API{}, fmt.Errorf("%s: encode endpointConfig: %w", apiLabel([2]string{m.Name, m.Version}, ""), err)
