@@ -104,12 +104,7 @@ func TestRequestValidationAllocs(t *testing.T) {
 	}
 	body := benchBody()
 	rd := bytes.NewReader(body)
-	req := httptest.NewRequest("POST", "/b/1/orders", nil)
-	req.Header.Set("Content-Type", "application/json")
-	ex := &exchange{route: rt}
-	ex.info.BackendPath = "/orders"
-	ex.ctx = exchangeCtx{Context: t.Context(), ex: ex}
-	req = req.WithContext(&ex.ctx)
+	req, ex := orderRequest(t.Context(), rt)
 	w := httptest.NewRecorder()
 	st := new(validationState)
 	ok := true
@@ -127,6 +122,17 @@ func TestRequestValidationAllocs(t *testing.T) {
 	if !ok || w.Code != http.StatusOK {
 		t.Fatalf("the order was refused: status %d %s", w.Code, w.Body)
 	}
+}
+
+// orderRequest is a JSON POST /b/1/orders as the router hands it to the
+// validation middleware: routed to rt, backend path /orders.
+func orderRequest(ctx context.Context, rt *route) (*http.Request, *exchange) {
+	req := httptest.NewRequest("POST", "/b/1/orders", nil)
+	req.Header.Set("Content-Type", "application/json")
+	ex := &exchange{route: rt}
+	ex.info.BackendPath = "/orders"
+	ex.ctx = exchangeCtx{Context: ctx, ex: ex}
+	return req.WithContext(&ex.ctx), ex
 }
 
 // orderSpec is an API whose POST /orders validates the benchmark order.
@@ -174,14 +180,7 @@ func benchMiddleware(b *testing.B, spec *Spec, body []byte, want int) {
 		sink.Reset()
 		_, _ = sink.ReadFrom(r.Body)
 	}))
-	ar := g.router.apis[0]
-	rt := ar.routes[0]
-	req := httptest.NewRequest("POST", "/b/1/orders", nil)
-	req.Header.Set("Content-Type", "application/json")
-	ex := &exchange{route: rt}
-	ex.info.BackendPath = "/orders"
-	ex.ctx = exchangeCtx{Context: context.Background(), ex: ex}
-	req = req.WithContext(&ex.ctx)
+	req, _ := orderRequest(context.Background(), g.router.apis[0].routes[0])
 	w := httptest.NewRecorder()
 	rd := bytes.NewReader(body)
 	b.SetBytes(int64(len(body)))
